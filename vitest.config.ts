@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packageNames = ['stats-core', 'label-store', 'http-worker', 'prompt-client'] as const;
+
+// Unit tests import sibling packages from source, so they run without a build.
+// Integration tests start the built `dist/cli.js` files as child processes instead.
+const alias = Object.fromEntries(
+  packageNames.map((name) => [
+    `@hotdog-lab/${name}`,
+    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+  ]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    globalSetup: ['./test-support/s3-global-setup.ts'],
+    projects: packageNames.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `./packages/${name}`,
+        include: ['test/**/*.test.ts'],
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+      },
+    })),
+  },
+});

@@ -15,7 +15,7 @@ const alias = Object.fromEntries(
 export default defineConfig({
   resolve: { alias },
   test: {
-    globalSetup: ['./test-support/s3-global-setup.ts'],
+    globalSetup: [fileURLToPath(new URL('./test-support/s3-global-setup.ts', import.meta.url))],
     projects: packageNames.map((name) => ({
       extends: true,
       test: {

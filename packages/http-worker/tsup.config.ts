@@ -1,10 +1,9 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+const common = { sourcemap: true, target: 'node20' } as const;
+
+export default defineConfig([
+  { ...common, entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: true },
+  // The binary is only run, never imported, so it ships as ESM alone.
+  { ...common, entry: ['src/cli.ts'], format: ['esm'] },
+]);

@@ -1,0 +1,77 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openStore, type ObjectStore } from '@hotdog-lab/label-store';
+import { createApp } from './app.js';
+import type { WorkerConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { TransactionLogWriter } from './transaction-log-writer.js';
+
+/** Idle keep-alive sockets are closed after this, below common load balancer idle timeouts. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** A running worker. */
+export interface Worker {
+  server: Server;
+  store: ObjectStore;
+  transactionLog: TransactionLogWriter;
+  logger: Logger;
+  /** `http://host:port` of the listening socket. */
+  url: string;
+  /**
+   * Stops accepting requests, waits for in-flight requests and pending log writes, and closes
+   * the listener, all within `timeoutMs`. Returns false when something was still pending.
+   */
+  close(timeoutMs?: number): Promise<boolean>;
+}
+
+export interface StartWorkerOptions {
+  logger?: Logger;
+  store?: ObjectStore;
+}
+
+/** Opens the store, builds the app and listens on `config.host:config.port`. */
+export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<Worker> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = options.store ?? openStore(config.storage, config.s3Endpoint ? { s3Endpoint: config.s3Endpoint } : {});
+  const transactionLog = new TransactionLogWriter(store, logger);
+  const app = createApp({ logger, transactionLog, maxNumbers: config.maxNumbers });
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+
+  const url = formatUrl(server.address() as AddressInfo);
+  logger.info({ address: url, storage: store.description, maxNumbers: config.maxNumbers }, 'worker listening');
+
+  const close = (timeoutMs = config.shutdownTimeoutMs) => stopWorker(server, transactionLog, logger, timeoutMs);
+  return { server, store, transactionLog, logger, url, close };
+}
+
+async function stopWorker(server: Server, transactionLog: TransactionLogWriter, logger: Logger, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  logger.info({ pendingLogs: transactionLog.pendingCount, timeoutMs }, 'worker stopping');
+
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const requestsDone = await Promise.race([closed.then(() => true), sleep(timeoutMs, false, { ref: false })]);
+  if (!requestsDone) {
+    server.closeAllConnections();
+  }
+
+  const logsDone = await transactionLog.drain(Math.max(0, deadline - Date.now()));
+  const stats = transactionLog.stats;
+  if (logsDone && requestsDone) {
+    logger.info({ logs: stats }, 'worker stopped');
+  } else {
+    logger.error({ logs: stats, requestsDone, logsDone }, 'worker stopped before finishing; pending transaction logs are lost');
+  }
+  return logsDone && requestsDone;
+}
+
+function formatUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Defines `import.meta.url` in the CJS build, which `demoImagesDir` uses to find the demo folder.
+  shims: true,
 });

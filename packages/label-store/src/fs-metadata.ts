@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, type FileHandle } from 'node:fs/promises';
 
 import { errorCode } from './error-code.js';
 import { DEFAULT_CONTENT_TYPE } from './put-options.js';
@@ -65,5 +65,26 @@ export function isCachedEtagCurrent(file: MetadataFile | undefined, content: Big
 export async function hashFileEtag(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `"${hash.digest('hex')}"`;
+}
+
+/** Bytes read per call by `hashHandleEtag`. */
+const HASH_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Computes the content ETag of the first `size` bytes of an open file, the size that its stats
+ * reported. Reads by position, so the handle's file position is left for a stream to use.
+ */
+export async function hashHandleEtag(handle: FileHandle, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(HASH_CHUNK_BYTES);
+
+  // Each pass reads at least one byte or stops, so the loop ends within `size` bytes.
+  for (let position = 0; position < size; ) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, size - position), position);
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
   return `"${hash.digest('hex')}"`;
 }

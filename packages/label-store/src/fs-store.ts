@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { mkdir, open, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rmdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { errorCode } from './error-code.js';
@@ -9,10 +9,18 @@ import { StorageError, type StorageOperation } from './errors/storage-error.js';
 import { contentEtag, etagsEqual } from './etag.js';
 import { assertValidFsKey, isInternalName, objectPaths, tempPathFor, type ObjectPaths } from './fs-layout.js';
 import { withFileLock } from './fs-lock.js';
-import { hashFileEtag, isCachedEtagCurrent, readMetadataFile, type MetadataFile } from './fs-metadata.js';
+import { hashFileEtag, hashHandleEtag, isCachedEtagCurrent, readMetadataFile, type MetadataFile } from './fs-metadata.js';
 import { validatePageSize } from './list-options.js';
 import { compareKeys } from './object-key.js';
-import type { ListOptions, ObjectInfo, ObjectStore, PutOptions, PutResult, StoredObject } from './object-store.js';
+import type {
+  ListOptions,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+  PutResult,
+  StoredObject,
+  StoredObjectStream,
+} from './object-store.js';
 import { bodyBytes, DEFAULT_CONTENT_TYPE, validatePutOptions } from './put-options.js';
 
 /**
@@ -52,6 +60,35 @@ export class FsStore implements ObjectStore {
       };
     } catch (error) {
       throw this.#storageError('get', key, error);
+    }
+  }
+
+  async getStream(key: string): Promise<StoredObjectStream | undefined> {
+    assertValidFsKey(key);
+    const paths = objectPaths(this.root, key);
+
+    // The file is opened before it is examined: a put renames a new file into place but cannot
+    // change the open one, so the stats, the ETag and the bytes all come from one version.
+    let handle: FileHandle | undefined;
+    try {
+      handle = await openIfPresent(paths.content);
+      if (!handle) return undefined;
+
+      const stats = await handle.stat({ bigint: true });
+      if (!stats.isFile()) return undefined;
+
+      const size = Number(stats.size);
+      const metadataFile = await readMetadataFile(paths.metadata);
+      const etag = isCachedEtagCurrent(metadataFile, stats) ? metadataFile.etag : await hashHandleEtag(handle, size);
+      // The stream reads the `size` bytes that the ETag covers, and closes the handle when it
+      // ends or is destroyed (autoClose).
+      const body = handle.createReadStream({ start: 0, ...(size > 0 && { end: size - 1 }), autoClose: true });
+      handle = undefined;
+      return { info: objectInfo(key, stats, etag, metadataFile), body };
+    } catch (error) {
+      throw this.#storageError('get', key, error);
+    } finally {
+      await handle?.close();
     }
   }
 
@@ -168,15 +205,20 @@ export class FsStore implements ObjectStore {
   }
 }
 
-/** Reads a content file with the stats of the same open file, or returns `undefined` when it is missing. */
-async function readContent(path: string): Promise<{ body: Uint8Array; stats: BigIntStats } | undefined> {
-  let handle;
+/** Opens a file for reading, or returns `undefined` when it is missing. */
+async function openIfPresent(path: string): Promise<FileHandle | undefined> {
   try {
-    handle = await open(path, 'r');
+    return await open(path, 'r');
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/** Reads a content file with the stats of the same open file, or returns `undefined` when it is missing. */
+async function readContent(path: string): Promise<{ body: Uint8Array; stats: BigIntStats } | undefined> {
+  const handle = await openIfPresent(path);
+  if (!handle) return undefined;
 
   try {
     const stats = await handle.stat({ bigint: true });

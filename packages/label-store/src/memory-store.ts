@@ -1,8 +1,10 @@
+import { Readable } from 'node:stream';
+
 import { PreconditionFailedError } from './errors/precondition-failed-error.js';
 import { contentEtag, etagsEqual } from './etag.js';
 import { validatePageSize } from './list-options.js';
 import { assertValidKey, compareKeys } from './object-key.js';
-import type { ObjectInfo, ObjectStore, PutOptions, PutResult, StoredObject } from './object-store.js';
+import type { ObjectInfo, ObjectStore, PutOptions, PutResult, StoredObject, StoredObjectStream } from './object-store.js';
 import { bodyBytes, validatePutOptions } from './put-options.js';
 
 /**
@@ -18,6 +20,15 @@ export class MemoryStore implements ObjectStore {
     assertValidKey(key);
     const stored = this.#objects.get(key);
     return stored && { ...copyInfo(stored), body: new Uint8Array(stored.body) };
+  }
+
+  async getStream(key: string): Promise<StoredObjectStream | undefined> {
+    assertValidKey(key);
+    const stored = this.#objects.get(key);
+    if (!stored) return undefined;
+
+    // `Buffer.from` copies the bytes, as `get` does, so no caller shares memory with the stored object.
+    return { info: copyInfo(stored), body: Readable.from([Buffer.from(stored.body)], { objectMode: false }) };
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {

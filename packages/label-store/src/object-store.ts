@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The storage contract that every backend (memory, local filesystem, S3) implements.
  *
@@ -8,6 +10,14 @@
 export interface ObjectStore {
   /** Reads a whole object, or returns `undefined` when the key does not exist. */
   get(key: string): Promise<StoredObject | undefined>;
+
+  /**
+   * Opens an object for reading as a stream, or returns `undefined` when the key does not exist.
+   * `info` (as `head` returns it) and `body` describe the same version of the object. Read the
+   * body to its end or destroy it, because until then it keeps a backend resource open (an S3
+   * connection or a file descriptor). A failure while reading arrives as an `error` event with the backend's error.
+   */
+  getStream(key: string): Promise<StoredObjectStream | undefined>;
 
   /** Reads an object's metadata without its body, or returns `undefined` when the key does not exist. */
   head(key: string): Promise<ObjectInfo | undefined>;
@@ -45,6 +55,12 @@ export interface ObjectInfo {
 /** A whole object as returned by `get`. */
 export interface StoredObject extends ObjectInfo {
   body: Uint8Array;
+}
+
+/** An object opened by `getStream`: its metadata and a stream of its bytes. */
+export interface StoredObjectStream {
+  info: ObjectInfo;
+  body: Readable;
 }
 
 export interface PutOptions {

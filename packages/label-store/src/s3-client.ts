@@ -12,6 +12,8 @@ export interface S3ClientOptions {
   forcePathStyle?: boolean;
   /** Attempts per request including retries; the SDK's default is 3. */
   maxAttempts?: number;
+  /** Concurrent connections to the server; defaults to `MAX_SOCKETS`. */
+  maxSockets?: number;
   /**
    * Fixed credentials for a local test server, such as `test`/`test`. Leave unset everywhere
    * else, so that the standard AWS chain (environment, shared config, instance role) supplies them.
@@ -35,7 +37,7 @@ export const CONNECTION_TIMEOUT_MS = 5_000;
  */
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
   const customEndpoint = options.endpoint !== undefined;
-  const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? MAX_SOCKETS };
 
   return new S3Client({
     endpoint: options.endpoint,

@@ -6,11 +6,20 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 
 import { StorageError, type StorageOperation } from './errors/storage-error.js';
 import { validatePageSize } from './list-options.js';
 import { assertValidKey } from './object-key.js';
-import type { ListOptions, ObjectInfo, ObjectStore, PutOptions, PutResult, StoredObject } from './object-store.js';
+import type {
+  ListOptions,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+  PutResult,
+  StoredObject,
+  StoredObjectStream,
+} from './object-store.js';
 import { bodyBytes, validatePutOptions } from './put-options.js';
 import { createS3Client } from './s3-client.js';
 import { isObjectNotFound, toPreconditionFailed, toStorageError } from './s3-errors.js';
@@ -81,6 +90,44 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       if (isObjectNotFound(error)) return undefined;
       throw this.#wrap('get', key, error);
+    }
+  }
+
+  async getStream(key: string): Promise<StoredObjectStream | undefined> {
+    assertValidKey(key);
+    let response;
+    try {
+      response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.#fullKey(key) }));
+    } catch (error) {
+      if (isObjectNotFound(error)) return undefined;
+      throw this.#wrap('get', key, error);
+    }
+
+    // In Node.js the SDK returns the HTTP response itself as the body. Destroying it closes the
+    // connection and so frees its place in the client's connection pool.
+    const body = response.Body;
+    if (!(body instanceof Readable)) {
+      (body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw new StorageError(
+        'get',
+        key,
+        `S3 get of ${JSON.stringify(key)} in ${this.description} returned a body that is not a Node.js stream; getStream needs the SDK's Node.js HTTP handler`,
+      );
+    }
+
+    try {
+      const info: ObjectInfo = {
+        key,
+        etag: this.#requireEtag('get', key, response.ETag),
+        size: response.ContentLength ?? 0,
+        lastModified: response.LastModified ?? new Date(0),
+        contentType: response.ContentType,
+        metadata: { ...response.Metadata },
+      };
+      return { info, body };
+    } catch (error) {
+      body.destroy();
+      throw error;
     }
   }
 

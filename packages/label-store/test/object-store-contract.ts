@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { InvalidKeyError } from '../src/errors/invalid-key-error.js';
@@ -11,13 +14,57 @@ export async function listAll(store: ObjectStore, prefix: string, pageSize?: num
   return listed;
 }
 
+/** Reads a stream to its end. */
+export async function readStream(body: Readable): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Destroys a stream and waits until it has released its resource and emitted `close`. */
+async function destroyAndWait(body: Readable): Promise<void> {
+  if (body.closed) return;
+  const closed = once(body, 'close');
+  body.destroy();
+  await closed;
+}
+
+/** Rejects when `promise` has not settled within `ms`, so a leaked connection fails the test instead of hanging it. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Streams opened and destroyed in the early-destroy case. It must exceed the connection pool of
+ * the S3 client under test, so that a connection kept by a destroyed stream blocks the next request.
+ */
+export const EARLY_DESTROY_ROUNDS = 6;
+
+/** Backend-specific probes for the shared contract. */
+export interface ObjectStoreContractOptions {
+  /** Counts the resources that an open stream holds (such as file descriptors), to check that destroy releases them. */
+  countOpenResources?: () => number | Promise<number>;
+}
+
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
 
 /**
  * Defines the behaviour that every `ObjectStore` backend must share. `makeStore` is called
  * before each test and must return an empty store.
  */
-export function describeObjectStoreContract(name: string, makeStore: () => ObjectStore | Promise<ObjectStore>): void {
+export function describeObjectStoreContract(
+  name: string,
+  makeStore: () => ObjectStore | Promise<ObjectStore>,
+  options: ObjectStoreContractOptions = {},
+): void {
   describe(`${name} ObjectStore contract`, () => {
     let store: ObjectStore;
 
@@ -195,6 +242,56 @@ export function describeObjectStoreContract(name: string, makeStore: () => Objec
       await expect(store.delete('trash/never-written.txt')).resolves.toBeUndefined();
     });
 
+    it('getStream round trip', async () => {
+      const body = Uint8Array.from({ length: 256 }, (_, index) => 255 - index);
+      const { etag } = await store.put('stream/all-bytes.bin', body, {
+        contentType: 'application/x-test',
+        metadata: { origin: 'stream-test' },
+      });
+
+      const opened = await store.getStream('stream/all-bytes.bin');
+      expect(opened).toBeDefined();
+      expect(await readStream(opened!.body)).toEqual(body);
+      expect(opened?.info.key).toBe('stream/all-bytes.bin');
+      expect(opened?.info.etag).toBe(etag);
+      expect(opened?.info.size).toBe(256);
+      expect(opened?.info.contentType).toBe('application/x-test');
+      expect(opened?.info.metadata).toEqual({ origin: 'stream-test' });
+      expect(opened?.info.lastModified).toBeInstanceOf(Date);
+    });
+
+    it('getStream of empty object', async () => {
+      await store.put('stream/empty.bin', new Uint8Array());
+
+      const opened = await store.getStream('stream/empty.bin');
+      expect(opened?.info.size).toBe(0);
+      expect(await readStream(opened!.body)).toEqual(new Uint8Array());
+    });
+
+    it('getStream of missing key returns undefined', async () => {
+      expect(await store.getStream('stream/missing.bin')).toBeUndefined();
+    });
+
+    it('getStream destroyed early releases resources', async () => {
+      const size = 1024 * 1024;
+      const body = Uint8Array.from({ length: size }, (_, index) => index % 251);
+      await store.put('stream/large.bin', body);
+      const baseline = await options.countOpenResources?.();
+
+      for (let round = 0; round < EARLY_DESTROY_ROUNDS; round++) {
+        const opened = await withTimeout(store.getStream('stream/large.bin'), 5_000, `getStream round ${round + 1}`);
+        expect(opened).toBeDefined();
+        // Read one chunk, so that the backend has started sending the body, then stop.
+        const iterator = opened!.body[Symbol.asyncIterator]();
+        expect((await iterator.next()).done).toBe(false);
+        await destroyAndWait(opened!.body);
+      }
+
+      if (options.countOpenResources) expect(await options.countOpenResources()).toBe(baseline);
+      const after = await withTimeout(store.get('stream/large.bin'), 5_000, 'get after destroyed streams');
+      expect(after?.size).toBe(size);
+    });
+
     it('concurrent ifMatch puts: exactly one wins', async () => {
       const { etag } = await store.put('race/counter.txt', '0');
       const bodies = ['1a', '1b', '1c', '1d', '1e'];
@@ -241,6 +338,7 @@ export function describeObjectStoreContract(name: string, makeStore: () => Objec
       await expect(store.put(key, 'x')).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(store.get(key)).rejects.toMatchObject({ code: 'INVALID_KEY' });
       await expect(store.head(key)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+      await expect(store.getStream(key)).rejects.toMatchObject({ code: 'INVALID_KEY' });
       await expect(store.delete(key)).rejects.toMatchObject({ code: 'INVALID_KEY' });
     });
 

@@ -15,6 +15,12 @@ export interface WorkerConfig {
   /** Time allowed on SIGTERM or SIGINT for in-flight requests and pending log writes. */
   shutdownTimeoutMs: number;
   logLevel: LevelWithSilent;
+  /** Store the 24 demo images at start when they are missing. */
+  seedDemo: boolean;
+  /** Largest accepted image upload per file, in bytes. */
+  maxUploadBytes: number;
+  /** How often the image catalog re-lists the store, to see uploads made through other workers. */
+  catalogRefreshMs: number;
 }
 
 export const DEFAULT_CONFIG: WorkerConfig = {
@@ -24,7 +30,13 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   maxNumbers: DEFAULT_MAX_NUMBERS,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
+  seedDemo: false,
+  maxUploadBytes: 10 * 1024 * 1024,
+  catalogRefreshMs: 30_000,
 };
+
+/** Largest `--max-upload-mib`: every file of a request is held in memory until all are checked. */
+export const MAX_UPLOAD_MIB = 100;
 
 /** Largest `--max-numbers`: the 16 KiB body limit holds about 900 numbers of 16 digits. */
 export const MAX_MAX_NUMBERS = 900;
@@ -57,6 +69,12 @@ Options:
                          Env: S3_ENDPOINT.
   --max-numbers N        Most numbers in one stats request, 1 to ${MAX_MAX_NUMBERS}. Default ${DEFAULT_MAX_NUMBERS}.
                          Env: HOTDOG_MAX_NUMBERS.
+  --seed-demo            Store the 24 demo images (12 hot dogs) at start when they are
+                         missing. Env: HOTDOG_SEED_DEMO=1.
+  --max-upload-mib N     Largest image upload per file, in MiB, 1 to ${MAX_UPLOAD_MIB}. Default 10.
+                         Env: HOTDOG_MAX_UPLOAD_MIB.
+  --catalog-refresh S    Seconds between re-listings of images/ in the store, so uploads
+                         through other workers appear. Default 30. Env: HOTDOG_CATALOG_REFRESH.
   --shutdown-timeout S   Seconds allowed on SIGTERM or SIGINT to finish requests and
                          pending log writes. Default 10. Env: HOTDOG_SHUTDOWN_TIMEOUT.
   --log-level LEVEL      One of ${LOG_LEVELS.join(', ')}. Default info.
@@ -83,6 +101,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version
         'max-numbers': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         'log-level': { type: 'string' },
+        'seed-demo': { type: 'boolean' },
+        'max-upload-mib': { type: 'string' },
+        'catalog-refresh': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -112,6 +133,11 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version
       shutdownTimeoutMs:
         1000 * parseInteger('--shutdown-timeout', pick('shutdown-timeout', 'HOTDOG_SHUTDOWN_TIMEOUT'), DEFAULT_CONFIG.shutdownTimeoutMs / 1000, 0, 3600),
       logLevel: parseLogLevel(pick('log-level', 'HOTDOG_LOG_LEVEL')),
+      seedDemo: values['seed-demo'] === true || env.HOTDOG_SEED_DEMO === '1' || env.HOTDOG_SEED_DEMO === 'true',
+      maxUploadBytes:
+        1024 * 1024 * parseInteger('--max-upload-mib', pick('max-upload-mib', 'HOTDOG_MAX_UPLOAD_MIB'), DEFAULT_CONFIG.maxUploadBytes / (1024 * 1024), 1, MAX_UPLOAD_MIB),
+      catalogRefreshMs:
+        1000 * parseInteger('--catalog-refresh', pick('catalog-refresh', 'HOTDOG_CATALOG_REFRESH'), DEFAULT_CONFIG.catalogRefreshMs / 1000, 1, 86_400),
     };
     const s3Endpoint = pick('s3-endpoint', 'S3_ENDPOINT');
     if (s3Endpoint !== undefined) {

@@ -3,7 +3,7 @@ export type ErrorDetails = Record<string, unknown>;
 
 /**
  * An error that the error middleware turns into a JSON response with `status`.
- * `expose: false` hides the message from the client (for 5xx errors).
+ * `expose` is false for 5xx statuses: such errors are logged as server failures.
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';

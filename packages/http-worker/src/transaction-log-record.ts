@@ -14,7 +14,7 @@ export interface StatsTransaction {
   numbers?: number[];
   /** The request body as received, for rejected requests. */
   rawInput?: string;
-  /** Why there is no raw input, for example a body that was never read because it was too large. */
+  /** Reason for a missing raw input, for example a body that was never read because it was too large. */
   inputNote?: string;
   result?: Summary;
   error?: { code: string; message: string };

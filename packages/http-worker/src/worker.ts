@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStore, type ObjectStore } from '@hotdog-lab/label-store';
+import { ImageCatalog, LabelFile, LabelService, openStore, seedDemoImages, type ObjectStore } from '@hotdog-lab/label-store';
 import { createApp } from './app.js';
 import type { WorkerConfig } from './config.js';
+import { findImage } from './find-image.js';
 import { createLogger, type Logger } from './logger.js';
 import { TransactionLogWriter } from './transaction-log-writer.js';
 
@@ -16,6 +17,8 @@ export interface Worker {
   server: Server;
   store: ObjectStore;
   transactionLog: TransactionLogWriter;
+  catalog: ImageCatalog;
+  labels: LabelService;
   logger: Logger;
   /** `http://host:port` of the listening socket. */
   url: string;
@@ -36,7 +39,20 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? openStore(config.storage, config.s3Endpoint ? { s3Endpoint: config.s3Endpoint } : {});
   const transactionLog = new TransactionLogWriter(store, logger);
-  const app = createApp({ logger, transactionLog, maxNumbers: config.maxNumbers });
+  const catalog = new ImageCatalog(store, { refreshIntervalMs: config.catalogRefreshMs, logger });
+  const labelFile = new LabelFile(store, {
+    onRetry: ({ error, ...retry }) => logger.warn({ err: error, ...retry }, 'label file append retrying'),
+  });
+  const labels = new LabelService({ store, labelFile, imageExists: async (id) => (await findImage(store, catalog, id)) !== undefined });
+
+  if (config.seedDemo) {
+    const seeded = await seedDemoImages(store, { catalog });
+    logger.info({ added: seeded.added, existing: seeded.existing }, 'demo images seeded');
+  }
+  await catalog.start();
+  logger.info({ images: catalog.size }, 'image catalog loaded');
+
+  const app = createApp({ logger, transactionLog, maxNumbers: config.maxNumbers, store, catalog, labels, maxUploadBytes: config.maxUploadBytes });
 
   const server = createServer(app.callback());
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -46,11 +62,14 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const url = formatUrl(server.address() as AddressInfo);
   logger.info({ address: url, storage: store.description, maxNumbers: config.maxNumbers }, 'worker listening');
 
-  const close = (timeoutMs = config.shutdownTimeoutMs) => stopWorker(server, transactionLog, logger, timeoutMs);
-  return { server, store, transactionLog, logger, url, close };
+  const close = (timeoutMs = config.shutdownTimeoutMs) => {
+    catalog.stop();
+    return stopWorker(server, transactionLog, labelFile, logger, timeoutMs);
+  };
+  return { server, store, transactionLog, catalog, labels, logger, url, close };
 }
 
-async function stopWorker(server: Server, transactionLog: TransactionLogWriter, logger: Logger, timeoutMs: number): Promise<boolean> {
+async function stopWorker(server: Server, transactionLog: TransactionLogWriter, labelFile: LabelFile, logger: Logger, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   logger.info({ pendingLogs: transactionLog.pendingCount, timeoutMs }, 'worker stopping');
 
@@ -62,11 +81,11 @@ async function stopWorker(server: Server, transactionLog: TransactionLogWriter, 
   }
 
   const logsDone = await transactionLog.drain(Math.max(0, deadline - Date.now()));
-  const stats = transactionLog.stats;
+  const stats = { logs: transactionLog.stats, labels: labelFile.stats };
   if (logsDone && requestsDone) {
-    logger.info({ logs: stats }, 'worker stopped');
+    logger.info(stats, 'worker stopped');
   } else {
-    logger.error({ logs: stats, requestsDone, logsDone }, 'worker stopped before finishing; pending transaction logs are lost');
+    logger.error({ ...stats, requestsDone, logsDone }, 'worker stopped before finishing; pending transaction logs are lost');
   }
   return logsDone && requestsDone;
 }

@@ -8,7 +8,7 @@ describe('parseCommandLine', () => {
 
   it('reads every option', () => {
     const parsed = parseCommandLine(
-      ['--host', '0.0.0.0', '--port', '8080', '--storage', 's3://bucket/pre', '--s3-endpoint', 'http://127.0.0.1:8333', '--max-numbers', '20', '--shutdown-timeout', '3', '--log-level', 'warn'],
+      ['--host', '0.0.0.0', '--port', '8080', '--storage', 's3://bucket/pre', '--s3-endpoint', 'http://127.0.0.1:8333', '--max-numbers', '20', '--shutdown-timeout', '3', '--log-level', 'warn', '--seed-demo', '--max-upload-mib', '5', '--catalog-refresh', '7'],
       {},
       '1.0.0',
     );
@@ -23,6 +23,9 @@ describe('parseCommandLine', () => {
         maxNumbers: 20,
         shutdownTimeoutMs: 3000,
         logLevel: 'warn',
+        seedDemo: true,
+        maxUploadBytes: 5 * 1024 * 1024,
+        catalogRefreshMs: 7000,
       },
     });
   });
@@ -45,7 +48,7 @@ describe('parseCommandLine', () => {
     const parsed = parseCommandLine(['--help'], {}, '1.0.0');
 
     expect(parsed.kind).toBe('exit');
-    for (const option of ['--host', '--port', '--storage', '--s3-endpoint', '--max-numbers', '--shutdown-timeout', '--log-level']) {
+    for (const option of ['--host', '--port', '--storage', '--s3-endpoint', '--max-numbers', '--shutdown-timeout', '--log-level', '--seed-demo', '--max-upload-mib', '--catalog-refresh']) {
       expect(parsed.kind === 'exit' && parsed.output).toContain(option);
     }
   });
@@ -62,6 +65,8 @@ describe('parseCommandLine', () => {
     [['--max-numbers', '1.5'], 'invalid --max-numbers "1.5"'],
     [['--max-numbers', '901'], 'invalid --max-numbers "901"'],
     [['--log-level', 'loud'], 'invalid --log-level "loud"'],
+    [['--max-upload-mib', '0'], 'invalid --max-upload-mib "0"'],
+    [['--catalog-refresh', '0'], 'invalid --catalog-refresh "0"'],
     [['--s3-endpoint', 'not a url'], 'invalid --s3-endpoint "not a url"'],
     [['--s3-endpoint', 'ftp://127.0.0.1'], 'the scheme must be http or https'],
     [['--colour'], "Unknown option '--colour'"],

@@ -1,3 +1,4 @@
+import { ImageUploadError, InvalidKeyError, LabelAppendError, LabelInputError } from '@hotdog-lab/label-store';
 import { StatsInputError } from '@hotdog-lab/stats-core';
 import type { Context, Middleware } from 'koa';
 import { HttpError, type ErrorDetails } from '../http-error.js';
@@ -11,7 +12,7 @@ export interface ErrorBody {
  * Turns every error into a JSON response, so no request ever gets an HTML page or a stack trace.
  *
  * Typed errors keep their status, code and message. Unknown errors become 500 with a message that
- * only names the request id, and are emitted on the app once, where the logger records them.
+ * only names the request id. Every 5xx error is emitted on the app once, where the logger records it.
  * Requests that reach no route get 404, and a wrong method on a known path gets 405 with `Allow`.
  */
 export function errorHandler(): Middleware {
@@ -27,7 +28,7 @@ export function errorHandler(): Middleware {
       }
       sendError(ctx, httpError);
 
-      if (!httpError.expose) {
+      if (httpError.status >= 500) {
         ctx.app.emit('error', error, ctx);
       }
     }
@@ -40,6 +41,24 @@ function toHttpError(error: unknown, ctx: Context): HttpError {
   }
   if (error instanceof StatsInputError) {
     return new HttpError(400, error.code, error.message, { details: { ...error.details }, cause: error });
+  }
+  if (error instanceof LabelInputError) {
+    const status = error.code === 'ANSWER_ID_REUSED' ? 409 : 400;
+    return new HttpError(status, error.code, error.message, { details: { field: error.field, ...error.details }, cause: error });
+  }
+  if (error instanceof ImageUploadError) {
+    return new HttpError(error.status, error.code, error.message, { details: { fileName: error.fileName, ...error.details }, cause: error });
+  }
+  if (error instanceof LabelAppendError) {
+    // Another writer kept winning or the store failed: the answers were not recorded, and the
+    // client may send the same answer ids again without creating duplicates.
+    return new HttpError(503, error.code, `${error.message}; the answers were not recorded, send them again`, {
+      headers: { 'Retry-After': '1' },
+      cause: error,
+    });
+  }
+  if (error instanceof InvalidKeyError) {
+    return new HttpError(400, error.code, error.message, { cause: error });
   }
 
   const clientError = asExposedClientError(error);

@@ -15,7 +15,7 @@ export interface StatsRouteOptions {
   transactionLog: TransactionLogWriter;
 }
 
-/** What the handler learned about the request, for the transaction log. */
+/** Facts about the request that the handler gathered, for the transaction log. */
 interface StatsState {
   rawInput?: string;
   numbers?: number[];

@@ -32,8 +32,8 @@ export function formatCommandHelp(command: CommandDefinition, options: readonly 
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0    success',
-  '  1    the worker returned an error or could not be reached',
-  '  2    invalid command line or invalid numbers; nothing was sent',
+  '  1    the worker returned an error or could not be reached, or a file failed to upload',
+  '  2    invalid command line, invalid numbers, or no terminal for an interactive command; nothing was sent',
   '  130  cancelled with Ctrl-C at a prompt',
 ].join('\n');
 

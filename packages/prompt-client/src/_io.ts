@@ -3,7 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 /** Streams and environment of one CLI run; tests pass their own to capture output. */
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable & { isTTY?: boolean };
+  /** `columns` and `rows` are the terminal size, which Node sets when stdout is a terminal. */
+  stdout: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: Writable & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
 }

@@ -88,8 +88,15 @@ function isQuitAnswer(text: string): boolean {
   return QUIT_ANSWERS.has(text.trim().toLowerCase());
 }
 
-/** Shows one prompt on the injected streams. Throws CliError CANCELLED when the user presses Ctrl-C or Escape. */
-async function ask<T>(io: CliIo, question: PromptObject<'value'>): Promise<T | undefined> {
+/**
+ * Shows one prompt on the injected streams. Throws CliError CANCELLED with `cancelMessage`
+ * when the user presses Ctrl-C or Escape.
+ */
+export async function ask<T>(
+  io: CliIo,
+  question: PromptObject<'value'>,
+  cancelMessage = 'cancelled; the current entry was not sent',
+): Promise<T | undefined> {
   let cancelled = false;
   const answers = await prompts(
     { ...question, stdin: io.stdin, stdout: io.stdout },
@@ -102,7 +109,7 @@ async function ask<T>(io: CliIo, question: PromptObject<'value'>): Promise<T | u
   );
 
   if (cancelled) {
-    throw new CliError('CANCELLED', 'cancelled; the current entry was not sent', EXIT_CANCELLED);
+    throw new CliError('CANCELLED', cancelMessage, EXIT_CANCELLED);
   }
   return answers.value as T | undefined;
 }

@@ -6,14 +6,9 @@ import type { CliIo } from './_io.js';
 import { createPalette, formatSummaryTable, shouldUseColor } from './_output.js';
 import type { Palette } from './_output.js';
 import { askAnotherRound, askForNumbers, formatInputError } from './_prompts.js';
+import { readTimeoutMs, readWorkerUrl, TIMEOUT_OPTION, WORKER_OPTION } from './_settings.js';
 import { CliError, EXIT_OK } from './cli-error.js';
-import { DEFAULT_TIMEOUT_MS, resolveStatsEndpoint, StatsClient } from './stats-client.js';
-
-export const DEFAULT_WORKER_URL = 'http://127.0.0.1:3000';
-export const WORKER_URL_ENV = 'HOTDOG_WORKER_URL';
-
-/** Largest --timeout, because Node's timers overflow above 2^31 - 1 milliseconds (about 24.8 days). */
-const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+import { StatsClient } from './stats-client.js';
 
 /**
  * Rounds in one interactive session. A person never gets near it.
@@ -39,22 +34,14 @@ export const statsCommand: CommandDefinition = {
     'Without numbers it asks for them in rounds until you quit, which needs a terminal.',
   ].join('\n'),
   options: [
-    {
-      name: 'worker',
-      valueName: 'URL',
-      description: `Worker base URL (default: $${WORKER_URL_ENV}, else ${DEFAULT_WORKER_URL})`,
-    },
+    WORKER_OPTION,
     { name: 'json', description: "Print the worker's JSON response body instead of a table" },
     {
       name: 'max-numbers',
       valueName: 'N',
       description: `Maximum count of numbers accepted before sending (default: ${DEFAULT_MAX_NUMBERS})`,
     },
-    {
-      name: 'timeout',
-      valueName: 'SECONDS',
-      description: `Time allowed for each request, in seconds (default: ${DEFAULT_TIMEOUT_MS / 1000})`,
-    },
+    TIMEOUT_OPTION,
   ],
   run: runStats,
 };
@@ -137,31 +124,6 @@ function readSettings(args: ParsedArguments, env: Readonly<Record<string, string
   };
 }
 
-function readWorkerUrl(args: ParsedArguments, env: Readonly<Record<string, string | undefined>>): string {
-  const fromOption = args.options.get('worker');
-  const fromEnv = env[WORKER_URL_ENV];
-
-  let value = DEFAULT_WORKER_URL;
-  let source = 'the default';
-  if (typeof fromOption === 'string') {
-    value = fromOption;
-    source = '--worker';
-  } else if (fromEnv !== undefined && fromEnv !== '') {
-    value = fromEnv;
-    source = WORKER_URL_ENV;
-  }
-
-  try {
-    resolveStatsEndpoint(value);
-  } catch {
-    throw new CliError(
-      'INVALID_OPTION_VALUE',
-      `invalid worker URL "${value}" from ${source}; expected an http:// or https:// URL such as ${DEFAULT_WORKER_URL}`,
-    );
-  }
-  return value;
-}
-
 function readMaxNumbers(value: string | true | undefined): number {
   if (value === undefined) {
     return DEFAULT_MAX_NUMBERS;
@@ -171,19 +133,4 @@ function readMaxNumbers(value: string | true | undefined): number {
     throw new CliError('INVALID_OPTION_VALUE', `invalid --max-numbers "${String(value)}"; expected a positive integer`);
   }
   return count;
-}
-
-function readTimeoutMs(value: string | true | undefined): number {
-  if (value === undefined) {
-    return DEFAULT_TIMEOUT_MS;
-  }
-  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-  const milliseconds = Math.round(seconds * 1000);
-  if (!(milliseconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS)) {
-    throw new CliError(
-      'INVALID_OPTION_VALUE',
-      `invalid --timeout "${String(value)}"; expected seconds from 0.001 to ${MAX_TIMEOUT_SECONDS}`,
-    );
-  }
-  return milliseconds;
 }

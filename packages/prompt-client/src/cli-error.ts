@@ -2,7 +2,7 @@
 export const EXIT_OK = 0;
 /** The worker returned an error or could not be reached, or an unexpected error occurred. */
 export const EXIT_FAILURE = 1;
-/** Invalid command line or invalid numbers: nothing was sent. */
+/** Invalid command line, invalid numbers, or no terminal for an interactive command: nothing was sent. */
 export const EXIT_USAGE = 2;
 /** The user pressed Ctrl-C at a prompt (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
@@ -15,6 +15,9 @@ export type CliErrorCode =
   | 'UNEXPECTED_OPTION_VALUE'
   | 'INVALID_OPTION_VALUE'
   | 'INVALID_NUMBERS'
+  | 'MISSING_ANNOTATOR'
+  | 'MISSING_FILES'
+  | 'UNEXPECTED_ARGUMENT'
   | 'NOT_A_TERMINAL'
   | 'CANCELLED';
 

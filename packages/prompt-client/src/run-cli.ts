@@ -6,7 +6,10 @@ import type { CommandDefinition } from './_command.js';
 import { formatCommandHelp, formatMainHelp } from './_help.js';
 import { resolveIo } from './_io.js';
 import type { CliIo } from './_io.js';
+import { labelCommand } from './_label-command.js';
+import { reportCommand } from './_report-command.js';
 import { statsCommand } from './_stats-command.js';
+import { uploadCommand } from './_upload-command.js';
 import { createPalette, shouldUseColor } from './_output.js';
 import { CliError, EXIT_FAILURE, EXIT_OK } from './cli-error.js';
 import { WorkerRequestError } from './worker-request-error.js';
@@ -14,7 +17,7 @@ import { WorkerRequestError } from './worker-request-error.js';
 export type { CliIo } from './_io.js';
 
 /** Subcommands in the order `hotdog --help` lists them. */
-const COMMANDS: readonly CommandDefinition[] = [statsCommand];
+const COMMANDS: readonly CommandDefinition[] = [statsCommand, labelCommand, uploadCommand, reportCommand];
 
 const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Print the version' };
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [HELP_OPTION, VERSION_OPTION];
@@ -24,8 +27,9 @@ const GLOBAL_OPTIONS: readonly OptionSpec[] = [HELP_OPTION, VERSION_OPTION];
  * `argv` excludes the node binary and script path (`process.argv.slice(2)`).
  * Missing `io` members default to the process streams and `process.env`.
  * Expected failures are printed to stderr as one line without a stack trace.
- * The returned code is 0 on success, 1 for worker, network and unexpected errors,
- * 2 for usage errors and invalid numbers, and 130 when the user cancels a prompt.
+ * The returned code is 0 on success, 1 for worker, network and unexpected errors and for an
+ * upload with a failed file, 2 for usage errors, invalid numbers and a missing terminal,
+ * and 130 when the user cancels a prompt.
  */
 export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const resolved = resolveIo(io);

@@ -5,7 +5,7 @@ export type WorkerRequestErrorCode =
   | 'WORKER_UNREACHABLE'
   /** No complete response arrived within the timeout. */
   | 'WORKER_TIMEOUT'
-  /** The response was not the JSON that the stats API documents. */
+  /** The response was not the JSON that the worker API documents. */
   | 'INVALID_RESPONSE';
 
 /** Fields of a WorkerRequestError; only `url` is always present. */
@@ -24,7 +24,7 @@ export interface WorkerRequestErrorContext {
   causeCode?: string;
 }
 
-/** Error for a stats request that did not return a summary. */
+/** Error for a worker request that did not return the documented response. */
 export class WorkerRequestError extends Error {
   override readonly name = 'WorkerRequestError';
   readonly url: string;

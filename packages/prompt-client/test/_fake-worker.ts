@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Request received by the fake worker. */
@@ -7,7 +7,11 @@ export interface RecordedRequest {
   method: string;
   url: string;
   contentType: string | undefined;
+  headers: IncomingHttpHeaders;
+  /** The body decoded as UTF-8. */
   body: string;
+  /** The body as received, for binary uploads. */
+  bytes: Buffer;
 }
 
 export type FakeHandler = (request: RecordedRequest, response: ServerResponse) => void;
@@ -31,12 +35,14 @@ export async function startFakeWorker(): Promise<FakeWorker> {
   let handler: FakeHandler = answerLikeWorker;
 
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readBody(request).then((bytes) => {
       const recorded: RecordedRequest = {
         method: request.method ?? '',
         url: request.url ?? '',
         contentType: request.headers['content-type'],
-        body,
+        headers: request.headers,
+        body: bytes.toString('utf8'),
+        bytes,
       };
       requests.push(recorded);
       try {
@@ -94,12 +100,12 @@ function summarizeForTest(numbers: readonly number[]): Record<string, number> {
   return { count: sorted.length, min: sorted[0]!, max: sorted.at(-1)!, mean: sum / sorted.length, median };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) {
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Returns a 127.0.0.1 URL whose port was just free, so connecting to it is refused. */

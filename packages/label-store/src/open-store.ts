@@ -13,6 +13,16 @@ export interface OpenStoreOptions {
   region?: string;
   /** A client for `s3://` URLs to use instead of creating one; `s3Endpoint` and `region` are then ignored. */
   s3Client?: S3Client;
+  /** Attempts per S3 request including retries; the SDK's default is 3. */
+  s3MaxAttempts?: number;
+  /** Idle time after which an S3 request is abandoned and retried, in milliseconds. */
+  s3RequestTimeoutMs?: number;
+  /**
+   * Sends S3 puts with `LeanS3Put` instead of the SDK (see `S3StoreOptions.leanPut`). Defaults to
+   * true for a store with its own client, unless the environment sets `HOTDOG_S3_LEAN_PUT=0`, which
+   * turns it off without a code change.
+   */
+  s3LeanPut?: boolean;
 }
 
 // S3 bucket naming rules: 3 to 63 lower-case letters, digits, dots and hyphens, starting and
@@ -38,7 +48,16 @@ export function openStore(url: string, options: OpenStoreOptions = {}): ObjectSt
 
   if (url.startsWith('s3://')) {
     const { bucket, prefix } = parseS3Url(url);
-    return new S3Store({ bucket, prefix, client: options.s3Client, endpoint: options.s3Endpoint, region: options.region });
+    return new S3Store({
+      bucket,
+      prefix,
+      client: options.s3Client,
+      endpoint: options.s3Endpoint,
+      region: options.region,
+      maxAttempts: options.s3MaxAttempts,
+      requestTimeoutMs: options.s3RequestTimeoutMs,
+      leanPut: options.s3LeanPut ?? (process.env.HOTDOG_S3_LEAN_PUT === '0' ? false : undefined),
+    });
   }
 
   throw new InvalidStorageUrlError(url, 'unknown scheme');

@@ -12,6 +12,11 @@ export interface S3ClientOptions {
   forcePathStyle?: boolean;
   /** Attempts per request including retries; the SDK's default is 3. */
   maxAttempts?: number;
+  /**
+   * Time a request may go without any data from the server before it is abandoned and, within
+   * `maxAttempts`, retried, in milliseconds. Unset waits as long as the socket stays open.
+   */
+  requestTimeoutMs?: number;
   /** Concurrent connections to the server; defaults to `MAX_SOCKETS`. */
   maxSockets?: number;
   /**
@@ -44,6 +49,9 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     region: options.region ?? (customEndpoint ? 'us-east-1' : undefined),
     forcePathStyle: options.forcePathStyle ?? customEndpoint,
     maxAttempts: options.maxAttempts,
+    // The standard mode retries throttling (503 SlowDown), 5xx responses and network errors with
+    // jittered backoff. It is named here so that a change of SDK default does not change it.
+    retryMode: 'standard',
     credentials: options.credentials,
     ...(customEndpoint && {
       requestChecksumCalculation: 'WHEN_REQUIRED' as const,
@@ -53,6 +61,7 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
       connectionTimeout: CONNECTION_TIMEOUT_MS,
+      ...(options.requestTimeoutMs !== undefined && { requestTimeout: options.requestTimeoutMs }),
     },
   });
 }

@@ -22,6 +22,8 @@ import type {
 } from './object-store.js';
 import { bodyBytes, validatePutOptions } from './put-options.js';
 import { createS3Client } from './s3-client.js';
+import { cacheCredentials, defaultCredentialsProvider } from './s3-credentials.js';
+import { LeanS3Put } from './s3-lean-put.js';
 import { isObjectNotFound, toPreconditionFailed, toStorageError } from './s3-errors.js';
 
 export interface S3StoreOptions {
@@ -39,6 +41,16 @@ export interface S3StoreOptions {
   forcePathStyle?: boolean;
   /** Attempts per request including retries, passed to the SDK; its default is 3. */
   maxAttempts?: number;
+  /** Idle time after which the SDK abandons and retries a request, in milliseconds; see `createS3Client`. */
+  requestTimeoutMs?: number;
+  /**
+   * Sends `put` through `LeanS3Put` (its own Signature V4 signer on `node:crypto` and `node:http`)
+   * instead of the SDK's PutObject, which costs several times more CPU per small object. Other
+   * operations always use the SDK. Defaults to true when the store creates its own client, and to
+   * false with `client`, so that a mocked client sees every request. Configurations that `LeanS3Put`
+   * does not handle (FIPS, dual-stack, accelerate, non-commercial AWS partitions) use the SDK.
+   */
+  leanPut?: boolean;
 }
 
 /** Guards against a server that never ends a listing; 100,000 pages are up to 100 million keys. */
@@ -57,6 +69,7 @@ export class S3Store implements ObjectStore {
   /** The one client that this store sends all requests with, so connections are reused. */
   readonly client: S3Client;
   readonly #ownsClient: boolean;
+  readonly #leanPut: LeanS3Put | undefined;
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
@@ -70,7 +83,20 @@ export class S3Store implements ObjectStore {
         region: options.region,
         forcePathStyle: options.forcePathStyle,
         maxAttempts: options.maxAttempts,
+        requestTimeoutMs: options.requestTimeoutMs,
       });
+    if (options.leanPut ?? this.#ownsClient) {
+      // A store with its own client reads credentials from the default chain, as its client does.
+      // A passed-in client may carry fixed credentials, so those are used instead.
+      const credentials = this.#ownsClient ? defaultCredentialsProvider() : cacheCredentials(() => this.client.config.credentials());
+      this.#leanPut = new LeanS3Put({
+        client: this.client,
+        bucket: this.bucket,
+        credentials,
+        maxAttempts: options.maxAttempts,
+        requestTimeoutMs: options.requestTimeoutMs,
+      });
+    }
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -154,6 +180,15 @@ export class S3Store implements ObjectStore {
     const { precondition, contentType, metadata } = validatePutOptions(options);
     const bytes = bodyBytes(body);
 
+    if (this.#leanPut !== undefined && (await this.#leanPut.isSupported())) {
+      try {
+        const etag = await this.#leanPut.put({ key: this.#fullKey(key), body: bytes, contentType, metadata, precondition });
+        return { etag: this.#requireEtag('put', key, etag) };
+      } catch (error) {
+        throw toPreconditionFailed(error, key, precondition) ?? this.#wrap('put', key, error);
+      }
+    }
+
     try {
       const response = await this.client.send(
         new PutObjectCommand({
@@ -225,6 +260,7 @@ export class S3Store implements ObjectStore {
   /** Closes the connections of the client that this store created; a client passed in is left open. */
   destroy(): void {
     if (this.#ownsClient) this.client.destroy();
+    this.#leanPut?.destroy();
   }
 
   async #listPage(prefix: string, pageSize: number, continuationToken: string | undefined) {

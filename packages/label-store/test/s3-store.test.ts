@@ -32,3 +32,10 @@ describeObjectStoreContract('S3Store', () => {
   storeCount += 1;
   return new S3Store({ bucket, prefix: `contract-${storeCount}`, client });
 });
+
+// The same contract with puts sent by LeanS3Put (own Signature V4 signer and node:http) instead
+// of the SDK, which is the default for a store that creates its own client.
+describeObjectStoreContract('S3Store with lean puts', () => {
+  storeCount += 1;
+  return new S3Store({ bucket, prefix: `contract-lean-${storeCount}`, client, leanPut: true });
+});

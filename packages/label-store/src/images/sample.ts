@@ -14,6 +14,12 @@ export interface SampleImagesInput {
   answerCounts: ReadonlyMap<string, number>;
   /** Ids of the images that this annotator has already labeled. */
   labeledByAnnotator: ReadonlySet<string>;
+  /**
+   * Ids of the images whose label is not settled yet, such as those that a consensus marks
+   * `needsMoreLabels`. When given, these images come before all others, and the fewest answers
+   * decide within each of the two tiers.
+   */
+  needsMoreLabels?: ReadonlySet<string>;
   /** Images to return, from 1 to `MAX_SAMPLE_COUNT`; defaults to `DEFAULT_SAMPLE_COUNT`. */
   count?: number;
   /** Returns numbers in [0, 1), as `Math.random` does; pass a seeded generator for reproducible samples. */
@@ -29,12 +35,13 @@ export interface ImageSample {
 
 /**
  * Picks images for an annotator: never one that the annotator has already labeled, preferring
- * the images with the fewest answers, and at random among images with equal counts.
+ * the images in `needsMoreLabels` (when given), then the images with the fewest answers, and at
+ * random among images that are equal in both.
  *
- * Cost: O(n) for n images. One pass groups the unlabeled images by answer count. The lowest
- * counts are then taken in order, each found by a scan of the distinct counts, at most `count`
- * times. A partial Fisher-Yates shuffle picks at random within the last group taken. Nothing
- * sorts the images, and the input collections are not modified.
+ * Cost: O(n) for n images. One pass groups the unlabeled images by tier and answer count. The
+ * groups are then taken tier by tier and lowest count first, each found by a scan of the
+ * distinct counts, at most `count` times. A partial Fisher-Yates shuffle picks at random within
+ * the last group taken. Nothing sorts the images, and the input collections are not modified.
  *
  * @throws InvalidArgumentError when `count` is not a whole number from 1 to `MAX_SAMPLE_COUNT`.
  */
@@ -42,24 +49,28 @@ export function sampleImages(input: SampleImagesInput): ImageSample {
   const count = validateCount(input.count ?? DEFAULT_SAMPLE_COUNT);
   const random = input.random ?? Math.random;
 
-  const groups = groupByAnswerCount(input);
+  const tiers = groupByTierAndAnswerCount(input);
   let remaining = 0;
-  for (const group of groups.values()) remaining += group.length;
+  for (const groups of tiers) for (const group of groups.values()) remaining += group.length;
 
   const picked: CatalogImage[] = [];
-  while (picked.length < count && groups.size > 0) {
-    const lowest = lowestKey(groups);
-    const group = groups.get(lowest) as CatalogImage[];
-    groups.delete(lowest);
-    picked.push(...pickRandom(group, count - picked.length, random));
+  for (const groups of tiers) {
+    while (picked.length < count && groups.size > 0) {
+      const lowest = lowestKey(groups);
+      const group = groups.get(lowest) as CatalogImage[];
+      groups.delete(lowest);
+      picked.push(...pickRandom(group, count - picked.length, random));
+    }
   }
 
   // The groups were taken in order of answer count; shuffling hides that order from the page.
   return { images: pickRandom(picked, picked.length, random), remaining };
 }
 
-function groupByAnswerCount({ images, answerCounts, labeledByAnnotator }: SampleImagesInput): Map<number, CatalogImage[]> {
-  const groups = new Map<number, CatalogImage[]>();
+/** Returns the images that need more labels grouped by answer count, then all others grouped likewise. */
+function groupByTierAndAnswerCount({ images, answerCounts, labeledByAnnotator, needsMoreLabels }: SampleImagesInput): [Map<number, CatalogImage[]>, Map<number, CatalogImage[]>] {
+  const preferred = new Map<number, CatalogImage[]>();
+  const others = new Map<number, CatalogImage[]>();
   const seen = new Set<string>();
 
   for (const image of images) {
@@ -69,11 +80,13 @@ function groupByAnswerCount({ images, answerCounts, labeledByAnnotator }: Sample
     // A count that is not a finite positive number (NaN, negative) counts as no answers.
     const recorded = answerCounts.get(image.id) ?? 0;
     const answers = Number.isFinite(recorded) && recorded > 0 ? recorded : 0;
+    // Without the set, every image is in the first tier, so only the answer counts decide.
+    const groups = needsMoreLabels === undefined || needsMoreLabels.has(image.id) ? preferred : others;
     const group = groups.get(answers);
     if (group) group.push(image);
     else groups.set(answers, [image]);
   }
-  return groups;
+  return [preferred, others];
 }
 
 function lowestKey(groups: Map<number, unknown>): number {

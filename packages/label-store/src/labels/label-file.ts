@@ -173,6 +173,19 @@ export class LabelFile {
     return [...snapshot.answers];
   }
 
+  /**
+   * Reads all answers with the ETag of the file version they come from (`undefined` while the
+   * file does not exist), so a caller can cache what it derives from them. The answers are the
+   * cached frozen rows, not a copy. Checks the store as `readAnswers` does.
+   *
+   * @throws LabelFileFormatError when the stored file is malformed.
+   * @throws StorageError when the store fails.
+   */
+  async readVersion(): Promise<{ etag: string | undefined; answers: readonly LabelAnswer[] }> {
+    const snapshot = await this.#load(false);
+    return { etag: snapshot.etag, answers: snapshot.answers };
+  }
+
   #startDraining(): void {
     if (this.#draining) return;
     this.#draining = true;

@@ -7,6 +7,7 @@ import { MemoryStore } from '../../src/memory-store.js';
 import { S3Store } from '../../src/s3-store.js';
 import { ImageCatalog } from '../../src/images/catalog.js';
 import { DEMO_UPLOADER, demoImagesDir, parseDemoManifest, readDemoManifest, seedDemoImages } from '../../src/images/demo-images.js';
+import { readDemoGoldLabels } from '../../src/images/demo-gold.js';
 import { decodeImageMetadata } from '../../src/images/image-metadata.js';
 import { createTestBucket, deleteTestBucket, makeTestS3Client } from '../../../../test-support/s3-test-utils.js';
 import { listAll } from '../object-store-contract.js';
@@ -114,5 +115,19 @@ describe('seedDemoImages', () => {
 
     expect(catalog.size).toBe(24);
     expect(catalog.list().every((image) => image.contentType === 'image/jpeg')).toBe(true);
+  });
+});
+
+describe('readDemoGoldLabels', () => {
+  it('maps the seeded ids to the manifest truth', async () => {
+    const seeded = await seedDemoImages(new MemoryStore());
+
+    const gold = await readDemoGoldLabels();
+
+    expect(gold.size).toBe(24);
+    expect([...gold.values()].filter((label) => label === 1)).toHaveLength(12);
+    for (const entry of seeded.images) {
+      expect(gold.get(entry.image.id), entry.file).toBe(entry.truth);
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_NUMBERS } from '@hotdog-lab/stats-core';
 import type { LevelWithSilent } from 'pino';
+import { OPERATIONS_HELP, OPERATIONS_OPTIONS, parseOperationsOptions, type OperationsConfig } from './config-operations.js';
 import { LOG_LEVELS } from './logger.js';
 
 /** Settings of one worker process. */
-export interface WorkerConfig {
+export interface WorkerConfig extends OperationsConfig {
   host: string;
   port: number;
   /** Storage URL: `fs:<dir>`, `s3://<bucket>[/<prefix>]` or `memory:`. */
@@ -17,6 +18,8 @@ export interface WorkerConfig {
   logLevel: LevelWithSilent;
   /** Store the 24 demo images at start when they are missing. */
   seedDemo: boolean;
+  /** Treat the demo images as gold: their manifest labels are known truth for the consensus. */
+  goldDemo: boolean;
   /** Largest accepted image upload per file, in bytes. */
   maxUploadBytes: number;
   /** How often the image catalog re-lists the store, to see uploads made through other workers. */
@@ -31,6 +34,7 @@ export const DEFAULT_CONFIG: WorkerConfig = {
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
   seedDemo: false,
+  goldDemo: false,
   maxUploadBytes: 10 * 1024 * 1024,
   catalogRefreshMs: 30_000,
 };
@@ -71,13 +75,17 @@ Options:
                          Env: HOTDOG_MAX_NUMBERS.
   --seed-demo            Store the 24 demo images (12 hot dogs) at start when they are
                          missing. Env: HOTDOG_SEED_DEMO=1.
+  --gold-demo            Treat the demo images as gold: their true labels from the demo
+                         manifest fix their consensus and measure each annotator's accuracy.
+                         More gold labels can be uploaded as labels/gold.csv (image,label).
+                         Env: HOTDOG_GOLD_DEMO=1.
   --max-upload-mib N     Largest image upload per file, in MiB, 1 to ${MAX_UPLOAD_MIB}. Default 10.
                          Env: HOTDOG_MAX_UPLOAD_MIB.
   --catalog-refresh S    Seconds between re-listings of images/ in the store, so uploads
                          through other workers appear. Default 30. Env: HOTDOG_CATALOG_REFRESH.
   --shutdown-timeout S   Seconds allowed on SIGTERM or SIGINT to finish requests and
                          pending log writes. Default 10. Env: HOTDOG_SHUTDOWN_TIMEOUT.
-  --log-level LEVEL      One of ${LOG_LEVELS.join(', ')}. Default info.
+${OPERATIONS_HELP}  --log-level LEVEL      One of ${LOG_LEVELS.join(', ')}. Default info.
                          Env: HOTDOG_LOG_LEVEL.
   -h, --help             Show this help and exit.
   -v, --version          Show the version and exit.
@@ -87,7 +95,7 @@ Command-line options override environment variables.
 
 /** Reads the worker settings from the command line, then the environment, then the defaults. */
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version: string): ParsedCommandLine {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -102,8 +110,10 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version
         'shutdown-timeout': { type: 'string' },
         'log-level': { type: 'string' },
         'seed-demo': { type: 'boolean' },
+        'gold-demo': { type: 'boolean' },
         'max-upload-mib': { type: 'string' },
         'catalog-refresh': { type: 'string' },
+        ...OPERATIONS_OPTIONS,
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -134,6 +144,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version
         1000 * parseInteger('--shutdown-timeout', pick('shutdown-timeout', 'HOTDOG_SHUTDOWN_TIMEOUT'), DEFAULT_CONFIG.shutdownTimeoutMs / 1000, 0, 3600),
       logLevel: parseLogLevel(pick('log-level', 'HOTDOG_LOG_LEVEL')),
       seedDemo: values['seed-demo'] === true || env.HOTDOG_SEED_DEMO === '1' || env.HOTDOG_SEED_DEMO === 'true',
+      goldDemo: values['gold-demo'] === true || env.HOTDOG_GOLD_DEMO === '1' || env.HOTDOG_GOLD_DEMO === 'true',
       maxUploadBytes:
         1024 * 1024 * parseInteger('--max-upload-mib', pick('max-upload-mib', 'HOTDOG_MAX_UPLOAD_MIB'), DEFAULT_CONFIG.maxUploadBytes / (1024 * 1024), 1, MAX_UPLOAD_MIB),
       catalogRefreshMs:
@@ -143,6 +154,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, version
     if (s3Endpoint !== undefined) {
       config.s3Endpoint = parseEndpoint(s3Endpoint);
     }
+    Object.assign(config, parseOperationsOptions(values, env, config.storage, pick, parseInteger));
     return { kind: 'run', config };
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));

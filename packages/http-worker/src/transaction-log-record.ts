@@ -20,8 +20,11 @@ export interface StatsTransaction {
   error?: { code: string; message: string };
   /** Milliseconds from receiving the request to the end of the response. */
   handlingMs: number;
-  /** False when the client closed the connection before the whole response was sent. */
-  responseCompleted: boolean;
+  /**
+   * False when the client closed the connection before the whole response was sent; unset for a
+   * record recovered from the spool after a crash, where the end of the response is unknown.
+   */
+  responseCompleted?: boolean;
 }
 
 /** Key prefix of the stats transaction logs in the store. */
@@ -70,7 +73,7 @@ export function formatTransactionLog(transaction: StatsTransaction): string {
   }
 
   lines.push(`handling_ms: ${transaction.handlingMs.toFixed(3)}`);
-  lines.push(`response_completed: ${transaction.responseCompleted}`);
+  lines.push(`response_completed: ${transaction.responseCompleted ?? 'unknown'}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,11 +2,15 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImageCatalog, LabelFile, LabelService, openStore, seedDemoImages, type ObjectStore } from '@hotdog-lab/label-store';
-import { createApp } from './app.js';
+import { ConsensusCache, ImageCatalog, LabelFile, LabelService, openStore, readDemoGoldLabels, seedDemoImages, type ObjectStore } from '@hotdog-lab/label-store';
+import { createApp, type AppOperations } from './app.js';
 import type { WorkerConfig } from './config.js';
 import { findImage } from './find-image.js';
 import { createLogger, type Logger } from './logger.js';
+import { WorkerMetrics } from './metrics.js';
+import { TransactionSpool } from './spool/transaction-spool.js';
+import { MonitoredStore } from './storage/monitored-store.js';
+import { StorageHealth } from './storage/storage-health.js';
 import { TransactionLogWriter } from './transaction-log-writer.js';
 
 /** Idle keep-alive sockets are closed after this, below common load balancer idle timeouts. */
@@ -32,13 +36,25 @@ export interface Worker {
 export interface StartWorkerOptions {
   logger?: Logger;
   store?: ObjectStore;
+  /** Folder of the built web page; default `dist/web` of this package. */
+  webDir?: string;
 }
 
 /** Opens the store, builds the app and listens on `config.host:config.port`. */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<Worker> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = options.store ?? openStore(config.storage, config.s3Endpoint ? { s3Endpoint: config.s3Endpoint } : {});
-  const transactionLog = new TransactionLogWriter(store, logger);
+  const rawStore =
+    options.store ??
+    openStore(config.storage, {
+      ...(config.s3Endpoint && { s3Endpoint: config.s3Endpoint }),
+      s3MaxAttempts: config.s3MaxAttempts,
+      s3RequestTimeoutMs: config.s3RequestTimeoutMs,
+    });
+  // Every part of the worker uses the monitored store, so metrics and readiness see all calls.
+  const store = new MonitoredStore(rawStore);
+  const spool = config.spoolDir ? TransactionSpool.open(config.spoolDir, logger) : undefined;
+  const transactionLog = new TransactionLogWriter(store, logger, { spool });
+  transactionLog.start();
   const catalog = new ImageCatalog(store, { refreshIntervalMs: config.catalogRefreshMs, logger });
   const labelFile = new LabelFile(store, {
     onRetry: ({ error, ...retry }) => logger.warn({ err: error, ...retry }, 'label file append retrying'),
@@ -52,7 +68,28 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   await catalog.start();
   logger.info({ images: catalog.size }, 'image catalog loaded');
 
-  const app = createApp({ logger, transactionLog, maxNumbers: config.maxNumbers, store, catalog, labels, maxUploadBytes: config.maxUploadBytes });
+  const fixedGold = config.goldDemo ? await readDemoGoldLabels() : undefined;
+  if (fixedGold) {
+    logger.info({ goldImages: fixedGold.size }, 'demo images marked as gold');
+  }
+  const consensus = new ConsensusCache({
+    labelFile,
+    fixedGold,
+    onGoldError: (error, key) => logger.error({ err: error, key }, 'gold label file ignored; consensus uses the other gold labels'),
+  });
+
+  let stopping = false;
+  const operations: AppOperations = {
+    health: new StorageHealth(rawStore, store, logger),
+    metrics: new WorkerMetrics(),
+    metricSources: () => ({ transactionLog: transactionLog.stats, labelFile: labelFile.stats, storageCalls: store.totals }),
+    isStopping: () => stopping,
+    corsOrigins: config.corsOrigins ?? [],
+    rateLimitPerMinute: config.rateLimitPerMinute ?? 0,
+    apiToken: config.apiToken,
+    trustProxy: config.trustProxy ?? false,
+  };
+  const app = createApp({ logger, transactionLog, maxNumbers: config.maxNumbers, store, catalog, labels, maxUploadBytes: config.maxUploadBytes, webDir: options.webDir, consensus, operations });
 
   const server = createServer(app.callback());
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -60,11 +97,26 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   await once(server, 'listening');
 
   const url = formatUrl(server.address() as AddressInfo);
-  logger.info({ address: url, storage: store.description, maxNumbers: config.maxNumbers }, 'worker listening');
+  logger.info(
+    {
+      address: url,
+      storage: store.description,
+      maxNumbers: config.maxNumbers,
+      spoolDir: spool?.dir ?? null,
+      corsOrigins: operations.corsOrigins,
+      rateLimitPerMinute: operations.rateLimitPerMinute,
+      apiTokenRequired: config.apiToken !== undefined,
+      trustProxy: operations.trustProxy,
+    },
+    'worker listening',
+  );
 
-  const close = (timeoutMs = config.shutdownTimeoutMs) => {
+  const close = async (timeoutMs = config.shutdownTimeoutMs) => {
+    stopping = true;
     catalog.stop();
-    return stopWorker(server, transactionLog, labelFile, logger, timeoutMs);
+    const finished = await stopWorker(server, transactionLog, labelFile, logger, timeoutMs);
+    await transactionLog.close();
+    return finished;
   };
   return { server, store, transactionLog, catalog, labels, logger, url, close };
 }
@@ -85,7 +137,8 @@ async function stopWorker(server: Server, transactionLog: TransactionLogWriter, 
   if (logsDone && requestsDone) {
     logger.info(stats, 'worker stopped');
   } else {
-    logger.error({ ...stats, requestsDone, logsDone }, 'worker stopped before finishing; pending transaction logs are lost');
+    const outcome = transactionLog.hasSpool ? 'unwritten transaction logs stay in the spool for the next start' : 'pending transaction logs are lost';
+    logger.error({ ...stats, requestsDone, logsDone }, `worker stopped before finishing; ${outcome}`);
   }
   return logsDone && requestsDone;
 }

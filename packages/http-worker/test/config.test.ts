@@ -1,9 +1,22 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, parseCommandLine } from '../src/config.js';
 
 describe('parseCommandLine', () => {
   it('uses the defaults with no options', () => {
-    expect(parseCommandLine([], {}, '1.0.0')).toEqual({ kind: 'run', config: DEFAULT_CONFIG });
+    expect(parseCommandLine([], {}, '1.0.0')).toEqual({
+      kind: 'run',
+      config: {
+        ...DEFAULT_CONFIG,
+        spoolDir: resolve('data', 'spool~'),
+        s3RequestTimeoutMs: 10_000,
+        s3MaxAttempts: 4,
+        corsOrigins: [],
+        rateLimitPerMinute: 120,
+        trustProxy: false,
+      },
+    });
   });
 
   it('reads every option', () => {
@@ -24,8 +37,15 @@ describe('parseCommandLine', () => {
         shutdownTimeoutMs: 3000,
         logLevel: 'warn',
         seedDemo: true,
+        goldDemo: false,
         maxUploadBytes: 5 * 1024 * 1024,
         catalogRefreshMs: 7000,
+        spoolDir: join(homedir(), '.local', 'state', 'hotdog-worker', 'spool'),
+        s3RequestTimeoutMs: 10_000,
+        s3MaxAttempts: 4,
+        corsOrigins: [],
+        rateLimitPerMinute: 120,
+        trustProxy: false,
       },
     });
   });
@@ -77,5 +97,75 @@ describe('parseCommandLine', () => {
     expect(parsed.kind).toBe('exit');
     expect(parsed.kind === 'exit' && parsed.code).toBe(2);
     expect(parsed.kind === 'exit' && parsed.output).toContain(message);
+  });
+});
+
+describe('parseCommandLine --gold-demo', () => {
+  it.each([
+    { case: 'the option', argv: ['--gold-demo'], env: {}, expected: true },
+    { case: 'HOTDOG_GOLD_DEMO=1', argv: [], env: { HOTDOG_GOLD_DEMO: '1' }, expected: true },
+    { case: 'HOTDOG_GOLD_DEMO=true', argv: [], env: { HOTDOG_GOLD_DEMO: 'true' }, expected: true },
+    { case: 'HOTDOG_GOLD_DEMO=0', argv: [], env: { HOTDOG_GOLD_DEMO: '0' }, expected: false },
+    { case: 'neither', argv: [], env: {}, expected: false },
+  ])('$case gives goldDemo $expected', ({ argv, env, expected }) => {
+    const parsed = parseCommandLine(argv, env, '1.0.0');
+
+    expect(parsed.kind === 'run' && parsed.config.goldDemo).toBe(expected);
+  });
+
+  it('help documents --gold-demo', () => {
+    const parsed = parseCommandLine(['--help'], {}, '1.0.0');
+
+    expect(parsed.kind === 'exit' && parsed.output).toContain('--gold-demo');
+    expect(parsed.kind === 'exit' && parsed.output).toContain('HOTDOG_GOLD_DEMO=1');
+  });
+});
+
+describe('parseCommandLine operations options', () => {
+  const token = 'a'.repeat(32);
+
+  it.each([
+    { case: '--spool-dir', argv: ['--spool-dir', '/var/spool/x'], env: {}, field: 'spoolDir', expected: '/var/spool/x' },
+    { case: '--spool-dir none', argv: ['--spool-dir', 'none'], env: {}, field: 'spoolDir', expected: undefined },
+    { case: 'memory: storage', argv: ['--storage', 'memory:'], env: {}, field: 'spoolDir', expected: undefined },
+    { case: 'fs: storage', argv: ['--storage', 'fs:/srv/data'], env: {}, field: 'spoolDir', expected: '/srv/data/spool~' },
+    { case: 's3 under systemd', argv: ['--storage', 's3://b'], env: { STATE_DIRECTORY: '/var/lib/hotdog' }, field: 'spoolDir', expected: '/var/lib/hotdog/spool' },
+    { case: 's3 with XDG_STATE_HOME', argv: ['--storage', 's3://b'], env: { XDG_STATE_HOME: '/x' }, field: 'spoolDir', expected: '/x/hotdog-worker/spool' },
+    { case: 'HOTDOG_SPOOL_DIR', argv: [], env: { HOTDOG_SPOOL_DIR: '/y' }, field: 'spoolDir', expected: '/y' },
+    { case: '--s3-request-timeout', argv: ['--s3-request-timeout', '3'], env: {}, field: 's3RequestTimeoutMs', expected: 3000 },
+    { case: '--s3-max-attempts', argv: ['--s3-max-attempts', '6'], env: {}, field: 's3MaxAttempts', expected: 6 },
+    { case: 'repeated --cors-origin', argv: ['--cors-origin', 'https://a.example', '--cors-origin', 'http://b.example:8080'], env: {}, field: 'corsOrigins', expected: ['https://a.example', 'http://b.example:8080'] },
+    { case: 'comma list --cors-origin', argv: ['--cors-origin', 'https://a.example, https://c.example'], env: {}, field: 'corsOrigins', expected: ['https://a.example', 'https://c.example'] },
+    { case: 'HOTDOG_CORS_ORIGIN', argv: [], env: { HOTDOG_CORS_ORIGIN: 'https://a.example' }, field: 'corsOrigins', expected: ['https://a.example'] },
+    { case: '--rate-limit-per-minute 0', argv: ['--rate-limit-per-minute', '0'], env: {}, field: 'rateLimitPerMinute', expected: 0 },
+    { case: '--api-token', argv: ['--api-token', token], env: {}, field: 'apiToken', expected: token },
+    { case: 'HOTDOG_API_TOKEN', argv: [], env: { HOTDOG_API_TOKEN: token }, field: 'apiToken', expected: token },
+    { case: '--trust-proxy', argv: ['--trust-proxy'], env: {}, field: 'trustProxy', expected: true },
+    { case: 'HOTDOG_TRUST_PROXY=1', argv: [], env: { HOTDOG_TRUST_PROXY: '1' }, field: 'trustProxy', expected: true },
+  ])('$case sets $field', ({ argv, env, field, expected }) => {
+    const parsed = parseCommandLine(argv, env, '1.0.0');
+
+    expect(parsed.kind).toBe('run');
+    expect(parsed.kind === 'run' && (parsed.config as unknown as Record<string, unknown>)[field]).toEqual(expected);
+  });
+
+  it.each([
+    { case: 'a CORS origin with a path', argv: ['--cors-origin', 'https://a.example/app'], message: 'invalid --cors-origin' },
+    { case: 'a CORS origin with a trailing slash', argv: ['--cors-origin', 'https://a.example/'], message: 'invalid --cors-origin' },
+    { case: 'a CORS wildcard', argv: ['--cors-origin', '*'], message: 'invalid --cors-origin' },
+    { case: 'a short API token', argv: ['--api-token', 'short'], message: 'at least 16 characters' },
+    { case: 'a rate limit that is no number', argv: ['--rate-limit-per-minute', 'many'], message: 'invalid --rate-limit-per-minute' },
+    { case: 'zero S3 attempts', argv: ['--s3-max-attempts', '0'], message: 'invalid --s3-max-attempts' },
+  ])('rejects $case', ({ argv, message }) => {
+    const parsed = parseCommandLine(argv, {}, '1.0.0');
+
+    expect(parsed.kind === 'exit' && parsed.code).toBe(2);
+    expect(parsed.kind === 'exit' && parsed.output).toContain(message);
+  });
+
+  it('keeps the API token out of its own error message', () => {
+    const parsed = parseCommandLine(['--api-token', 'secret value!'], {}, '1.0.0');
+
+    expect(parsed.kind === 'exit' && parsed.output).not.toContain('secret');
   });
 });

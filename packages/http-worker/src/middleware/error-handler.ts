@@ -1,7 +1,10 @@
-import { ImageUploadError, InvalidKeyError, LabelAppendError, LabelInputError } from '@hotdog-lab/label-store';
+import { ImageUploadError, InvalidKeyError, LabelAppendError, LabelInputError, StorageError } from '@hotdog-lab/label-store';
 import { StatsInputError } from '@hotdog-lab/stats-core';
 import type { Context, Middleware } from 'koa';
 import { HttpError, type ErrorDetails } from '../http-error.js';
+
+/** Seconds a client should wait after a storage failure: a few SDK retry rounds. */
+const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -59,6 +62,14 @@ function toHttpError(error: unknown, ctx: Context): HttpError {
   }
   if (error instanceof InvalidKeyError) {
     return new HttpError(400, error.code, error.message, { cause: error });
+  }
+  if (error instanceof StorageError) {
+    // The store failed after its own retries; the request changed nothing it reports as done.
+    return new HttpError(503, 'STORAGE_UNAVAILABLE', `storage is unavailable (${error.operation} failed after retries); sending the same request again after a few seconds is safe`, {
+      details: { operation: error.operation },
+      headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) },
+      cause: error,
+    });
   }
 
   const clientError = asExposedClientError(error);

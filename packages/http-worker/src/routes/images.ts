@@ -1,12 +1,10 @@
 import {
-  answerCountsByImage,
   DEFAULT_SAMPLE_COUNT,
   MAX_SAMPLE_COUNT,
-  imagesLabeledBy,
   MemoryStore,
-  sampleImages,
   storeImage,
   validateAnnotator,
+  type ConsensusCache,
   type ImageCatalog,
   type LabelService,
   type ObjectStore,
@@ -15,6 +13,7 @@ import type Router from '@koa/router';
 import { HttpError } from '../http-error.js';
 import { findImage } from '../find-image.js';
 import { readMultipartImages } from '../read-multipart-images.js';
+import { SampleCache } from '../sample-cache.js';
 
 /** Maximum files in one upload request; each is held in memory until all of them are checked. */
 export const MAX_FILES_PER_UPLOAD = 10;
@@ -28,23 +27,26 @@ export interface ImageRouteOptions {
   labels: LabelService;
   /** Largest accepted upload per file, in bytes. */
   maxUploadBytes: number;
+  /** When given, samples offer the images that need more labels first. */
+  consensus?: ConsensusCache;
 }
 
 /** Registers `GET /v1/images/sample`, `GET /v1/images/:id` and `POST /v1/images`. */
 export function registerImageRoutes(router: Router, options: ImageRouteOptions): void {
   const { store, catalog, labels } = options;
+  const sampleCache = new SampleCache();
 
   router.get('/v1/images/sample', async (ctx) => {
     const annotator = validateAnnotator(ctx.query.annotator);
     const count = parseSampleCount(ctx.query.count);
 
-    const answers = await labels.answers();
-    const sample = sampleImages({
-      images: catalog.list(),
-      answerCounts: answerCountsByImage(answers),
-      labeledByAnnotator: imagesLabeledBy(answers, annotator),
-      count,
-    });
+    // The consensus is computed at most once per label file version, from the same answers, and so
+    // is the sample index: a sample then costs O(count) instead of O(images + answers).
+    const version = await options.consensus?.current();
+    const answers = version?.answers ?? (await labels.answers());
+    const needsMoreLabels = version && ((id: string) => version.needsMoreLabels(id));
+    const { index, labeledBy } = sampleCache.lookup(version ?? answers, answers, catalog.list(), needsMoreLabels);
+    const sample = index.sample({ labeledByAnnotator: labeledBy(annotator), count });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       images: sample.images.map((image) => ({ id: image.id, url: `/v1/images/${image.id}`, contentType: image.contentType })),

@@ -4,8 +4,9 @@ import type Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { HttpError } from '../http-error.js';
 import { readJsonBody } from '../read-json-body.js';
-import { formatTransactionLog, transactionLogKey, type StatsTransaction } from '../transaction-log-record.js';
-import type { TransactionLogWriter } from '../transaction-log-writer.js';
+import { onBeforeRespond } from '../middleware/before-respond.js';
+import type { StatsTransaction } from '../transaction-log-record.js';
+import type { TransactionLogWriter, TransactionTicket } from '../transaction-log-writer.js';
 
 /** Largest accepted stats request body: ten 16-digit numbers take about 200 bytes. */
 export const MAX_STATS_BODY_BYTES = 16 * 1024;
@@ -47,8 +48,10 @@ function handleStats(maxNumbers: number): Middleware {
 }
 
 /**
- * Queues one transaction log record once the response has been sent (or the client went away),
- * so writing it never delays the response. Errors pass through to the error handler unchanged.
+ * Spools one transaction log record when the response is ready, before any byte of it is sent,
+ * so a client never gets a response whose record a crash could lose. When the response has ended
+ * (or the client went away), the finished record is queued for upload; writing it never delays
+ * the response. Errors pass through to the error handler unchanged.
  */
 function recordTransaction(transactionLog: TransactionLogWriter): Middleware {
   return async (ctx: Context, next: Next) => {
@@ -58,11 +61,32 @@ function recordTransaction(transactionLog: TransactionLogWriter): Middleware {
     const clientAddress = ctx.ip;
     const stats: StatsState = {};
     ctx.state.stats = stats;
+    const timing = { receivedAt, clientAddress };
+
+    let ticket: TransactionTicket | undefined;
+    let closed = false;
+    const spool = () => {
+      ticket = transactionLog.spoolTransaction(buildTransaction(ctx, stats, { ...timing, handlingMs: performance.now() - startedAt }));
+    };
+    const submit = () => {
+      const transaction = buildTransaction(ctx, stats, { ...timing, handlingMs: performance.now() - startedAt });
+      transaction.responseCompleted = ctx.res.writableFinished;
+      transactionLog.submit(ticket!, transaction);
+    };
+
+    if (!onBeforeRespond(ctx, () => {
+      spool();
+      // The client may have gone away before the response was ready.
+      if (closed) submit();
+    })) {
+      throw new Error('the stats route needs the beforeRespond middleware in the app');
+    }
 
     ctx.res.once('close', () => {
+      closed = true;
+      if (!ticket) return;
       try {
-        const transaction = buildTransaction(ctx, stats, { receivedAt, clientAddress, handlingMs: performance.now() - startedAt });
-        transactionLog.enqueue(transactionLogKey(transaction), formatTransactionLog(transaction), transaction.requestId);
+        submit();
       } catch (error) {
         // An exception here would escape as an uncaught error and stop the process.
         ctx.app.emit('error', error, ctx);
@@ -83,7 +107,6 @@ function buildTransaction(
     ...timing,
     requestId: String(ctx.state.requestId),
     status: ctx.status,
-    responseCompleted: ctx.res.writableFinished,
   };
 
   if (stats.numbers && stats.result) {

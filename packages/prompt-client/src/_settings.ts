@@ -5,6 +5,7 @@ import { CliError } from './cli-error.js';
 export const DEFAULT_WORKER_URL = 'http://127.0.0.1:3000';
 export const WORKER_URL_ENV = 'HOTDOG_WORKER_URL';
 export const ANNOTATOR_ENV = 'HOTDOG_ANNOTATOR';
+export const API_TOKEN_ENV = 'HOTDOG_API_TOKEN';
 
 /** Largest --timeout, because Node's timers overflow above 2^31 - 1 milliseconds (about 24.8 days). */
 const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
@@ -28,6 +29,22 @@ export const ANNOTATOR_OPTION: OptionSpec = {
   valueName: 'NAME',
   description: `Name recorded with your labels and uploads (default: $${ANNOTATOR_ENV}; required)`,
 };
+
+export const API_TOKEN_OPTION: OptionSpec = {
+  name: 'api-token',
+  valueName: 'TOKEN',
+  description: `Bearer token for a worker started with --api-token (default: $${API_TOKEN_ENV}); the variable keeps it out of the process list`,
+};
+
+/** Returns the API token from --api-token, else from HOTDOG_API_TOKEN, or undefined when neither is set. */
+export function readApiToken(args: ParsedArguments, env: Environment): string | undefined {
+  const fromOption = args.options.get('api-token');
+  if (fromOption === true || fromOption === '') {
+    throw new CliError('INVALID_OPTION_VALUE', '--api-token needs a value; pass the token the worker was started with');
+  }
+  const fromEnv = env[API_TOKEN_ENV];
+  return fromOption ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+}
 
 export function readWorkerUrl(args: ParsedArguments, env: Environment): string {
   const fromOption = args.options.get('worker');

@@ -5,6 +5,8 @@ import { createPalette, shouldUseColor } from './_output.js';
 import type { Palette } from './_output.js';
 import {
   ANNOTATOR_OPTION,
+  API_TOKEN_OPTION,
+  readApiToken,
   readAnnotator,
   readTimeoutMs,
   readWorkerUrl,
@@ -36,6 +38,7 @@ export const uploadCommand: CommandDefinition = {
   options: [
     ANNOTATOR_OPTION,
     WORKER_OPTION,
+    API_TOKEN_OPTION,
     {
       ...TIMEOUT_OPTION,
       description: `Time an upload may go without sending or receiving anything, in seconds (default: ${DEFAULT_TIMEOUT_MS / 1000})`,
@@ -53,7 +56,7 @@ async function runUpload(args: ParsedArguments, io: CliIo): Promise<number> {
     throw new CliError('MISSING_FILES', 'missing files to upload; pass one or more paths (hotdog upload --annotator alice cat.jpg)');
   }
 
-  const client = new LabelClient({ workerUrl, timeoutMs });
+  const client = new LabelClient({ workerUrl, timeoutMs, apiToken: readApiToken(args, io.env) });
   const palette = createPalette(shouldUseColor(io.stdout, io.env));
   const outcomes: FileOutcome[] = [];
 

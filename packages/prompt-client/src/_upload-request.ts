@@ -23,6 +23,8 @@ export interface UploadRequest {
   filePath: string;
   /** Time without any progress, sending or receiving, after which the upload fails. */
   idleTimeoutMs: number;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  apiToken?: string | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
 }
 
@@ -67,6 +69,7 @@ export async function sendUpload(upload: UploadRequest): Promise<UploadResponse>
       'content-type': `multipart/form-data; boundary=${body.boundary}`,
       'content-length': String(body.head.length + size + body.tail.length),
       accept: 'application/json',
+      ...(upload.apiToken !== undefined && { authorization: `Bearer ${upload.apiToken}` }),
     };
     return await exchangeUpload(upload, headers, (request) => writeBody(request, body, file, size, upload));
   } finally {

@@ -19,6 +19,8 @@ export type CliErrorCode =
   | 'MISSING_FILES'
   | 'UNEXPECTED_ARGUMENT'
   | 'NOT_A_TERMINAL'
+  /** An export could not write its output file or folder. */
+  | 'OUTPUT_FAILED'
   | 'CANCELLED';
 
 /**

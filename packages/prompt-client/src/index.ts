@@ -8,6 +8,10 @@ export { WorkerRequestError } from './worker-request-error.js';
 export type { WorkerRequestErrorCode, WorkerRequestErrorContext } from './worker-request-error.js';
 export { HOT_DOG, LabelClient, MAX_PREVIEW_BYTES, NOT_HOT_DOG } from './label-client.js';
 export type {
+  ConsensusAnnotator,
+  ConsensusImage,
+  ConsensusReport,
+  ConsensusResult,
   FetchedImage,
   ImageLabelSummary,
   ImageSample,

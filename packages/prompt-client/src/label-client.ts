@@ -1,3 +1,5 @@
+import { isConsensusReport } from './_consensus-response.js';
+import type { ConsensusReport } from './_consensus-response.js';
 import { sendUpload } from './_upload-request.js';
 import type { UploadProgress } from './_upload-request.js';
 import {
@@ -14,6 +16,14 @@ import {
 import { WorkerRequestError } from './worker-request-error.js';
 
 export type { UploadProgress } from './_upload-request.js';
+export type { ConsensusAnnotator, ConsensusImage, ConsensusReport } from './_consensus-response.js';
+
+export interface ConsensusResult {
+  consensus: ConsensusReport;
+  /** The response body exactly as the worker sent it. */
+  body: string;
+  requestId: string | undefined;
+}
 
 /** Options for LabelClient. */
 export interface LabelClientOptions {
@@ -23,6 +33,8 @@ export interface LabelClientOptions {
   timeoutMs?: number;
   /** Fetch implementation for every request except uploads; defaults to Node's global `fetch`. */
   fetch?: typeof fetch;
+  /** Bearer token sent with uploads, for a worker started with --api-token. */
+  apiToken?: string | undefined;
 }
 
 /** Image offered for labeling. */
@@ -112,12 +124,14 @@ export class LabelClient {
   readonly workerUrl: string;
   readonly timeoutMs: number;
   readonly #fetch: typeof fetch;
+  readonly #apiToken: string | undefined;
 
   constructor(options: LabelClientOptions) {
     resolveWorkerUrl(options.workerUrl, '');
     this.workerUrl = options.workerUrl;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#apiToken = options.apiToken;
   }
 
   /** Returns the absolute URL of a worker path such as `/v1/images/<id>`. Throws TypeError for another origin. */
@@ -178,6 +192,30 @@ export class LabelClient {
     return { summary: result.value, body: result.body, requestId: result.requestId };
   }
 
+  /** Fetches the consolidated labels and the annotator estimates from `GET /v1/labels/consensus`. */
+  async getConsensus(): Promise<ConsensusResult> {
+    const url = this.resolve('v1/labels/consensus');
+    const result = await requestJson(this.#fetch, url, { method: 'GET' }, this.timeoutMs, isConsensusReport, 'a label consensus');
+    return { consensus: result.value, body: result.body, requestId: result.requestId };
+  }
+
+  /** Fetches the CSV export of the consolidated labels from `GET /v1/export/labels.csv`, as text. */
+  async getExportCsv(): Promise<string> {
+    const url = this.resolve('v1/export/labels.csv');
+    const { response, body, requestId } = await exchange(this.#fetch, url, { method: 'GET' }, this.timeoutMs, (reply) => reply.text());
+    if (!response.ok) {
+      throw toWorkerError(url, response, body, parseJson(body), requestId);
+    }
+    if (!(response.headers.get('content-type') ?? '').startsWith('text/csv')) {
+      throw new WorkerRequestError('INVALID_RESPONSE', `worker at ${url} returned HTTP ${response.status} without CSV: ${excerpt(body)}`, {
+        url,
+        status: response.status,
+        requestId,
+      });
+    }
+    return body;
+  }
+
   /**
    * Uploads one local file as multipart/form-data, streaming it from disk.
    * Throws WorkerRequestError for a worker error or a transport failure, and the fs error
@@ -189,7 +227,7 @@ export class LabelClient {
     onProgress?: (progress: UploadProgress) => void,
   ): Promise<UploadedImage> {
     const url = this.resolve('v1/images');
-    const response = await sendUpload({ url, annotator, filePath, idleTimeoutMs: this.timeoutMs, onProgress });
+    const response = await sendUpload({ url, annotator, filePath, idleTimeoutMs: this.timeoutMs, onProgress, apiToken: this.#apiToken });
 
     const parsed = parseJson(response.body);
     if (response.status < 200 || response.status > 299) {

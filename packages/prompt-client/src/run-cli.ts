@@ -6,6 +6,7 @@ import type { CommandDefinition } from './_command.js';
 import { formatCommandHelp, formatMainHelp } from './_help.js';
 import { resolveIo } from './_io.js';
 import type { CliIo } from './_io.js';
+import { exportCommand } from './_export-command.js';
 import { labelCommand } from './_label-command.js';
 import { reportCommand } from './_report-command.js';
 import { statsCommand } from './_stats-command.js';
@@ -17,7 +18,7 @@ import { WorkerRequestError } from './worker-request-error.js';
 export type { CliIo } from './_io.js';
 
 /** Subcommands in the order `hotdog --help` lists them. */
-const COMMANDS: readonly CommandDefinition[] = [statsCommand, labelCommand, uploadCommand, reportCommand];
+const COMMANDS: readonly CommandDefinition[] = [statsCommand, labelCommand, uploadCommand, reportCommand, exportCommand];
 
 const VERSION_OPTION: OptionSpec = { name: 'version', description: 'Print the version' };
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [HELP_OPTION, VERSION_OPTION];

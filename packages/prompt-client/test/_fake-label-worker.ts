@@ -66,6 +66,11 @@ export function labelWorkerHandler(state: LabelWorkerState): FakeHandler {
       storeUpload(state, request, response);
     } else if (request.method === 'GET' && url.pathname === '/v1/labels/summary') {
       sendJson(response, 200, summarize(state));
+    } else if (request.method === 'GET' && url.pathname === '/v1/labels/consensus') {
+      sendJson(response, 200, consensus(state));
+    } else if (request.method === 'GET' && url.pathname === '/v1/export/labels.csv') {
+      response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+      response.end(exportCsv(state));
     } else {
       sendError(response, 404, 'NOT_FOUND', `no route for ${request.method} ${url.pathname}`);
     }
@@ -208,6 +213,50 @@ function summarize(state: LabelWorkerState): unknown {
       agreement: state.answers.size === 0 ? 0 : agreeing / state.answers.size,
     },
   };
+}
+
+/**
+ * A consensus without a model: the label is the majority (0 for a tie), the confidence is the
+ * vote share, and every annotator gets an estimated accuracy of 0.9 and no gold answers.
+ */
+function consensus(state: LabelWorkerState): unknown {
+  const summary = summarize(state) as {
+    images: { image: string; answers: number; hotDog: number; notHotDog: number; majority: 1 | 0 | 'tie'; agreement: number }[];
+    overall: { answers: number; images: number; annotators: number; agreement: number };
+  };
+  const images = summary.images.map((image) => ({
+    image: image.image,
+    answers: image.answers,
+    hotDog: image.hotDog,
+    notHotDog: image.notHotDog,
+    annotators: new Set([...state.answers.values()].filter((answer) => answer.image === image.image).map((answer) => answer.annotator)).size,
+    majority: image.majority,
+    voteShare: image.agreement,
+    label: image.majority === 1 ? 1 : 0,
+    confidence: image.agreement,
+    gold: null,
+    needsMoreLabels: image.answers < 3,
+  }));
+  const names = [...new Set([...state.answers.values()].map((answer) => answer.annotator))].sort();
+  return {
+    overall: { ...summary.overall, needsMoreLabels: images.filter((image) => image.needsMoreLabels).length },
+    images,
+    annotators: names.map((annotator) => ({
+      annotator,
+      answers: [...state.answers.values()].filter((answer) => answer.annotator === annotator).length,
+      accuracy: 0.9,
+      goldAnswers: 0,
+      goldAccuracy: null,
+    })),
+  };
+}
+
+function exportCsv(state: LabelWorkerState): string {
+  const { images } = consensus(state) as { images: { image: string; label: number; confidence: number; answers: number; hotDog: number; notHotDog: number; annotators: number; needsMoreLabels: boolean }[] };
+  const rows = images.map((image) =>
+    [image.image, image.label, image.confidence.toFixed(6), image.answers, image.hotDog, image.notHotDog, image.annotators, image.needsMoreLabels].join(','),
+  );
+  return ['image,label,confidence,votes,hot_dog_votes,not_hot_dog_votes,annotators,needs_more_labels', ...rows].map((row) => `${row}\r\n`).join('');
 }
 
 function sendError(response: ServerResponse, status: number, code: string, message: string, details: object = {}): void {

@@ -95,7 +95,7 @@ describe('built hotdog label, upload and report against a fake worker', () => {
     const result = await runClient(['report', '--worker', worker.url]);
 
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^${first?.id.slice(0, 12)}\\s+1\\s+1\\s+0\\s+hot dog\\s+100\\.0%$`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^${first?.id.slice(0, 12)}\\s+1\\s+1\\s+0\\s+hot dog\\s+100\\.0%\\s+hot dog\\s+100\\.0%\\s+needs labels$`, 'm'));
     expect(result.stdout).toContain('overall: 1 answers on 1 images by 1 annotators, agreement 100.0%');
   });
 });

@@ -285,3 +285,17 @@ describe('hotdog upload command line (client unit)', () => {
     expect(worker.requests).toHaveLength(0);
   });
 });
+
+describe('hotdog upload --api-token (client unit, fake worker)', () => {
+  it.each([
+    { case: 'the option', argv: ['--api-token', 'token-from-option-0123'], env: {}, header: 'Bearer token-from-option-0123' },
+    { case: 'HOTDOG_API_TOKEN', argv: [], env: { HOTDOG_API_TOKEN: 'token-from-env-0123456' }, header: 'Bearer token-from-env-0123456' },
+    { case: 'neither', argv: [], env: {}, header: undefined },
+  ])('sends the token from $case', async ({ argv, env, header }) => {
+    const io = createTestIo({ env });
+
+    await runCli(['upload', '--annotator', 'alice', '--worker', worker.url, ...argv, file('red.png')], io);
+
+    expect(uploadPosts().at(-1)?.headers.authorization).toBe(header);
+  });
+});

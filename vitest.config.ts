@@ -16,15 +16,19 @@ export default defineConfig({
   resolve: { alias },
   test: {
     globalSetup: [fileURLToPath(new URL('./test-support/s3-global-setup.ts', import.meta.url))],
-    projects: packageNames.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `./packages/${name}`,
-        include: ['test/**/*.test.ts'],
-        testTimeout: 30_000,
-        hookTimeout: 60_000,
-      },
-    })),
+    projects: [
+      ...packageNames.map((name) => ({
+        extends: true,
+        test: {
+          name,
+          root: `./packages/${name}`,
+          include: ['test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      })),
+      // A quick run of part of `pnpm bench`, which starts the built worker like the integration tests.
+      { extends: true, test: { name: 'bench', root: './bench', include: ['test/**/*.test.ts'], testTimeout: 60_000 } },
+    ],
   },
 });

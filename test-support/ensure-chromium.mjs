@@ -9,10 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Where Debian's `chromium` package puts the browser; the web page tests launch this path. */
+/** Path of the browser from Debian's `chromium` package; the web page tests launch it. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Upper bound for `apt-get update` plus the install, which downloads about 100 MB. */
+/** Upper bound for `apt-get update` plus the install, which downloads the browser and its libraries. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 const INSTALL_COMMAND = 'apt-get update && apt-get install -y --no-install-recommends chromium';

@@ -42,8 +42,9 @@ export const OPERATIONS_HELP = `  --spool-dir DIR        Folder where each trans
                          Image uploads and label posts each allowed per client address per
                          minute; 0 turns the limit off. Default ${DEFAULT_RATE_LIMIT_PER_MINUTE}.
                          Env: HOTDOG_RATE_LIMIT_PER_MINUTE.
-  --api-token TOKEN      Require "Authorization: Bearer TOKEN" for uploads and for
-                         GET /v1/labels.csv; at least ${MIN_API_TOKEN_LENGTH} characters. Prefer the
+  --api-token TOKEN      Require "Authorization: Bearer TOKEN" for uploads, GET
+                         /v1/labels.csv and GET /v1/export/labels.csv; at least
+                         ${MIN_API_TOKEN_LENGTH} characters. Prefer the
                          environment variable, which other users cannot see. Env: HOTDOG_API_TOKEN.
   --trust-proxy          Take the client address from X-Forwarded-For (the last address,
                          which a load balancer such as an AWS ALB appends). Only behind one.

@@ -64,9 +64,12 @@ async function readLimited(request: IncomingMessage, limitBytes: number): Promis
   return Buffer.concat(chunks, received);
 }
 
+/** One decoder for every request: a fatal decoder keeps no state between `decode` calls. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeUtf8(bytes: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch (error) {
     throw new HttpError(400, 'INVALID_JSON', 'request body is not valid UTF-8', { cause: error });
   }

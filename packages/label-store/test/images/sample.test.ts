@@ -156,23 +156,18 @@ describe('sampleImages', () => {
     expect(ids(images)).toEqual(before);
   });
 
-  it('samples 10,000 images quickly', () => {
+  it('samples 10,000 images by fewest answers', () => {
     const images = makeImages(10_000);
     const random = seededRandom(11);
     const answerCounts = new Map(images.map((image, index) => [image.id, (index * 7919) % 10]));
     const labeled = new Set(ids(images.filter((_, index) => index % 5 === 0)));
     const lowestUnlabeled = Math.min(...images.filter((image) => !labeled.has(image.id)).map((image) => answerCounts.get(image.id) ?? 0));
 
-    const started = performance.now();
     for (let draw = 0; draw < 100; draw++) {
       const sample = sampleImages({ images, answerCounts, labeledByAnnotator: labeled, count: 10, random });
       expect(sample.remaining).toBe(8_000);
       expect(sample.images.every((image) => answerCounts.get(image.id) === lowestUnlabeled)).toBe(true);
     }
-    const perSampleMs = (performance.now() - started) / 100;
-
-    // Measured at about 2 ms per sample, checks included, on a 2-core machine; the bound leaves room for slow CI runners.
-    expect(perSampleMs).toBeLessThan(25);
   });
 
   it.each([0, -1, MAX_SAMPLE_COUNT + 1, 1.5, Number.NaN])('rejects count %s', (count) => {
@@ -254,20 +249,15 @@ describe('sampleImages with needsMoreLabels', () => {
     expect(seen.size).toBeGreaterThan(5);
   });
 
-  it('samples 10,000 images with the set within the time bound', () => {
+  it('samples 10,000 images preferring the set', () => {
     const images = makeImages(10_000);
     const random = seededRandom(7);
     const answerCounts = new Map(images.map((image, index) => [image.id, index % 7]));
     const needsMoreLabels = new Set(ids(images.filter((_, index) => index % 3 === 0)));
 
-    const started = performance.now();
     for (let draw = 0; draw < 100; draw++) {
       const sample = sampleImages({ images, answerCounts, labeledByAnnotator: none, needsMoreLabels, count: 10, random });
       expect(sample.images.every((image) => needsMoreLabels.has(image.id) && answerCounts.get(image.id) === 0)).toBe(true);
     }
-    const perSampleMs = (performance.now() - started) / 100;
-
-    // The same bound as without the set: one more Set lookup per image keeps the pass O(n).
-    expect(perSampleMs).toBeLessThan(25);
   });
 });

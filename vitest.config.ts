@@ -29,6 +29,8 @@ export default defineConfig({
       })),
       // A quick run of part of `pnpm bench`, which starts the built worker like the integration tests.
       { extends: true, test: { name: 'bench', root: './bench', include: ['test/**/*.test.ts'], testTimeout: 60_000 } },
+      // The demo recorder in its short mode, plus unit tests of its terminal renderer.
+      { extends: true, test: { name: 'demo', root: './demo', include: ['test/**/*.test.ts'], testTimeout: 60_000 } },
     ],
   },
 });

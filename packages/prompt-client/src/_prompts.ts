@@ -20,6 +20,9 @@ const MAX_INVALID_ANSWERS = 100;
  * Returns the parsed numbers, or undefined when the user quits (empty answer or `q`).
  *
  * The prompt's `validate` hook shows the failed rule inline and keeps the prompt open.
+ * NOTE: prompts 2.4.2 redraws that inline message wrongly (each key typed afterwards erased a row
+ * above the prompt). The workspace patches it (patches/prompts@2.4.2.patch); an install outside
+ * the workspace gets the unpatched package.
  * Answers injected with `prompts.inject` skip that hook, so the answer is parsed again
  * here and an invalid one is reported on stderr before asking again.
  * Throws CliError CANCELLED on Ctrl-C.

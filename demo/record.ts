@@ -12,9 +12,9 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 
 import { chromium, type Browser } from 'playwright-core';
@@ -37,7 +37,7 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_TOTAL_SECONDS = 180;
 
 /** Terminal size of the CLI recording, and its font in CSS pixels. */
-const TERMINAL = { columns: 100, rows: 32, fontSize: 15, rowHeight: 18 };
+const TERMINAL = { columns: 100, rows: 32, fontSize: 14, rowHeight: 18 };
 /** Width of one terminal column in DejaVu Sans Mono: 0.602 em. */
 const TERMINAL_WIDTH = Math.ceil(TERMINAL.columns * TERMINAL.fontSize * 0.602) + 32;
 
@@ -67,12 +67,19 @@ interface Options {
   outDir: string;
 }
 
+class UsageError extends Error {}
+
 function parseOptions(argv: string[]): Options | undefined {
-  const { values } = parseArgs({
-    args: argv,
-    options: { short: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    strict: true,
-  });
+  let values: { short: boolean; out?: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { short: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   if (values.help) {
     console.log(USAGE);
     return undefined;
@@ -199,14 +206,13 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'hotdog-demo-'));
   const storeDir = join(workDir, 'store');
   const framesDir = join(workDir, 'frames');
-  await mkdir(framesDir, { recursive: true });
-  await mkdir(options.outDir, { recursive: true });
   const holdScale = options.short ? 0.25 : 1;
 
   let worker: ServerProcess | undefined;
   let browser: Browser | undefined;
   let terminal: TmuxTerminal | undefined;
   try {
+    await mkdir(framesDir, { recursive: true });
     worker = await startWorker(['--storage', `fs:${storeDir}`, '--seed-demo', '--gold-demo']);
     console.log(`demo: worker on ${worker.url}, store ${storeDir}`);
 
@@ -241,22 +247,30 @@ async function main(): Promise<void> {
     const cliFrames = await cliStage.render(cli.frames, framesDir, 'cli');
     await cliStage.close();
 
+    // Encode into the work folder and copy only files that meet the limits, so a failed run
+    // leaves the published files as they were.
     console.log('demo: encoding with ffmpeg');
-    const webFiles = await encode(webFrames, workDir, 'web', { mp4: join(options.outDir, 'web.mp4'), gif: join(options.outDir, 'web.gif'), gifOptions: WEB_GIF });
-    const cliFiles = await encode(cliFrames, workDir, 'cli', { gif: join(options.outDir, 'cli.gif'), gifOptions: CLI_GIF });
+    const webFiles = await encode(webFrames, workDir, 'web', { mp4: join(workDir, 'web.mp4'), gif: join(workDir, 'web.gif'), gifOptions: WEB_GIF });
+    const cliFiles = await encode(cliFrames, workDir, 'cli', { gif: join(workDir, 'cli.gif'), gifOptions: CLI_GIF });
     const encoded = [...webFiles, ...cliFiles];
     checkLimits(encoded, webFiles[0]!.info.seconds, cliFiles[0]!.info.seconds);
+    await mkdir(options.outDir, { recursive: true });
+    for (const { file } of encoded) {
+      await copyFile(file, join(options.outDir, basename(file)));
+    }
 
     const manifest = {
-      generatedBy: options.short ? 'pnpm demo:record --short' : 'pnpm demo:record',
-      files: Object.fromEntries(encoded.map(({ file, info }) => [relative(options.outDir, file), info])),
+      generatedBy: options.short ? 'demo/record.ts --short' : 'demo/record.ts',
+      files: Object.fromEntries(encoded.map(({ file, info }) => [basename(file), info])),
       web: { captions: captionTimeline(webFrames), answers: web.answers, uploadStatus: web.uploadStatus },
       cli: { captions: captionTimeline(cliFrames), answers: cli.answers, screens: cli.screens },
     };
     await writeFile(join(options.outDir, 'recording.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
     for (const { file, info } of encoded) {
-      console.log(`demo: ${file.startsWith(REPO_ROOT) ? relative(REPO_ROOT, file) : file}: ${info.width}x${info.height} ${info.codec}, ${info.seconds.toFixed(1)} s, ${(info.bytes / 1024).toFixed(0)} KiB`);
+      const published = join(options.outDir, basename(file));
+      const displayPath = published.startsWith(REPO_ROOT) ? relative(REPO_ROOT, published) : published;
+      console.log(`demo: ${displayPath}: ${info.width}x${info.height} ${info.codec}, ${info.seconds.toFixed(1)} s, ${(info.bytes / 1024).toFixed(0)} KiB`);
     }
   } finally {
     await terminal?.stop();
@@ -267,6 +281,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`demo: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;
 });

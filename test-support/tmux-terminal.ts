@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -14,23 +15,26 @@ const TMUX_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
 
 /**
- * A shell in a detached tmux session on a server of its own (`tmux -L <unique name>`), so it
- * never touches the user's tmux sessions. Keys go in with `send-keys`; the screen comes out with
- * `capture-pane`.
+ * A shell in a detached tmux session on a server of its own, whose socket is a file in a folder
+ * the caller owns (`tmux -S`), so it never touches the user's tmux sessions. Keys go in with
+ * `send-keys`, and the screen comes out with `capture-pane`.
  */
 export class TmuxTerminal {
-  readonly #socket = `hotdog-demo-${randomUUID().slice(0, 8)}`;
+  readonly #socket: string;
   readonly #target = 'demo';
 
-  private constructor() {}
+  private constructor(socket: string) {
+    this.#socket = socket;
+  }
 
   /**
    * Starts bash in a `columns` x `rows` terminal, in `cwd`, with `rcFile` as its only start-up
    * file. Bash sets its own PS1 even when the environment has one, so the prompt and PATH are
-   * set in that file.
+   * set in that file. The server's socket is `tmux.sock` in `cwd`, so `cwd` must be a folder of
+   * the caller with a short path (a Unix socket path has at most 107 bytes).
    */
   static async start(options: { columns: number; rows: number; cwd: string; rcFile: string }): Promise<TmuxTerminal> {
-    const terminal = new TmuxTerminal();
+    const terminal = new TmuxTerminal(join(options.cwd, 'tmux.sock'));
     const shell = `bash --noprofile --rcfile '${options.rcFile.replaceAll("'", "'\\''")}'`;
     await terminal.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', terminal.#target, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, shell]);
     await terminal.#tmux(['set-option', '-t', terminal.#target, 'status', 'off']);
@@ -39,7 +43,7 @@ export class TmuxTerminal {
 
   async #tmux(args: readonly string[]): Promise<string> {
     try {
-      const { stdout } = await run(TMUX, ['-L', this.#socket, ...args], { timeout: TMUX_TIMEOUT_MS, maxBuffer: 8 * 1024 * 1024 });
+      const { stdout } = await run(TMUX, ['-S', this.#socket, ...args], { timeout: TMUX_TIMEOUT_MS, maxBuffer: 8 * 1024 * 1024 });
       return stdout;
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? '';
@@ -85,12 +89,13 @@ export class TmuxTerminal {
     throw new Error(`the terminal did not show ${pattern} within ${timeoutMs} ms; the screen was:\n${screen}`);
   }
 
-  /** Ends the tmux server of this terminal and every process in it. */
+  /** Ends the tmux server of this terminal and every process in it, and removes its socket. */
   async stop(): Promise<void> {
     try {
       await this.#tmux(['kill-server']);
     } catch {
       // The server is already gone when the shell exited on its own.
     }
+    await rm(this.#socket, { force: true });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Run settings. `BENCH_QUICK=1` shortens every benchmark to a smoke run of about a minute whose
- * figures are too short to quote; `pnpm bench` without it takes about 10 minutes on 2 cores.
+ * figures are too short to quote; `pnpm bench` without it took 306 s on 2 cores.
  */
 export interface BenchSettings {
   quick: boolean;

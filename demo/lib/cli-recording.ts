@@ -44,21 +44,22 @@ const ECHO_TIMEOUT_MS = 1_000;
 export async function recordCli(terminal: TmuxTerminal, options: CliRecordingOptions): Promise<CliRecording> {
   const recorder = new TerminalRecorder(terminal, options);
 
+  await terminal.waitFor(SHELL_PROMPT);
   recorder.caption = CAPTIONS.stats;
   await recorder.hold(1);
   await recorder.command('hotdog stats 10 9 8 100');
-  await recorder.waitAndHold(/median\s+9\.5/, 3);
+  await recorder.waitForOutput(/median\s+9\.5/, 3);
   await recorder.endStep();
 
   recorder.caption = CAPTIONS.rejected;
   await recorder.command('hotdog stats 3 -5 x');
-  await recorder.waitAndHold(/INVALID_ENTRY/, 3);
+  await recorder.waitForOutput(/INVALID_ENTRY/, 3);
   await recorder.command('hotdog stats --max-numbers 20 1 2 3 4 5 6 7 8 9 10 11 12');
-  await recorder.waitAndHold(/HTTP 400 TOO_MANY_NUMBERS/, 3.5);
+  await recorder.waitForOutput(/HTTP 400 TOO_MANY_NUMBERS/, 3.5);
   await recorder.endStep();
 
+  await recorder.clearScreen();
   recorder.caption = CAPTIONS.interactive;
-  await recorder.command('clear');
   await recorder.command('hotdog stats');
   await recorder.waitAndHold(/Numbers, up to 10/, 1);
   await recorder.typeText('4 8 15 16 23 42 0');
@@ -73,8 +74,8 @@ export async function recordCli(terminal: TmuxTerminal, options: CliRecordingOpt
   await recorder.waitAndHold(SHELL_PROMPT, 1.5);
   await recorder.endStep();
 
+  await recorder.clearScreen();
   recorder.caption = CAPTIONS.label;
-  await recorder.command('clear');
   await recorder.command(`hotdog label --annotator '${options.annotator}' --image-mode blocks`);
   const answers: { image: string; label: 0 | 1 }[] = [];
   for (let position = 1; position <= 4; position += 1) {
@@ -88,7 +89,7 @@ export async function recordCli(terminal: TmuxTerminal, options: CliRecordingOpt
     await recorder.typeText(label === 1 ? 'h' : 'n');
     answers.push({ image, label });
   }
-  await recorder.waitAndHold(/The worker recorded 4 answers/, 4);
+  await recorder.waitForOutput(/The worker recorded 4 answers/, 4);
   await recorder.endStep();
 
   return { frames: recorder.frames, screens: recorder.screens, answers };
@@ -125,6 +126,20 @@ class TerminalRecorder {
   async waitAndHold(pattern: RegExp, seconds: number): Promise<void> {
     await this.#terminal.waitFor(pattern);
     await this.hold(seconds);
+  }
+
+  /** Waits for a shell command's output and for the shell prompt after it, then holds. */
+  async waitForOutput(pattern: RegExp, seconds: number): Promise<void> {
+    await this.#terminal.waitFor(pattern);
+    await this.waitAndHold(SHELL_PROMPT, seconds);
+  }
+
+  /** Clears the screen with `clear` without recording a frame, so a new step starts on an empty screen. */
+  async clearScreen(): Promise<void> {
+    await this.#terminal.waitFor(SHELL_PROMPT);
+    await this.#terminal.type('clear');
+    await this.#terminal.press('Enter');
+    await this.#terminal.waitFor(/^\$ ?\s*$/);
   }
 
   /** Types text as a person would, one frame per key, unless fast typing is on. */

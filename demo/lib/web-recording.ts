@@ -31,6 +31,7 @@ interface PageGlobals {
     activeElement: { id: string } | null;
     getElementById(id: string): { textContent: string | null; scrollIntoView(options: { block: string }): void } | null;
     querySelectorAll(selector: string): Iterable<{ complete: boolean; naturalWidth: number; getBoundingClientRect(): { top: number; bottom: number } }>;
+    getAnimations(): unknown[];
   };
   innerHeight: number;
 }
@@ -41,7 +42,7 @@ const CAPTIONS = {
   undo: 'Web page · 2/4 · A wrong key? U undoes the last answer',
   saved: 'Web page · 2/4 · After the 4th answer the page sends all 4 to the worker',
   upload: 'Web page · 3/4 · Upload an image: it is stored under its SHA-256 and joins the catalog',
-  results: 'Web page · 4/4 · Results: votes, consensus label and confidence for every image',
+  results: 'Web page · 4/4 · Results: votes, consensus label and confidence for every labeled image',
   annotators: 'Web page · 4/4 · Results: the estimated accuracy of each annotator',
 };
 
@@ -61,6 +62,8 @@ export async function recordWeb(browser: Browser, options: WebRecordingOptions):
 
   const frames: Frame[] = [];
   const shoot = async (caption: string, seconds: number) => {
+    // Let the button press animation end, so a frame never shows the last answer's button lit.
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getAnimations().length === 0);
     frames.push({ caption, seconds: seconds * options.holdScale, screenshot: await page.screenshot() });
   };
 
@@ -144,7 +147,8 @@ async function uploadOne(page: Page, options: WebRecordingOptions, shoot: Shoot)
   await waitForText(page, '.upload-item', /Added to the catalog/);
   await waitForImagesLoaded(page, '.upload-item img');
   await shoot(CAPTIONS.upload, 3.5);
-  return (await page.locator('.upload-item').first().textContent()) ?? '';
+  const status = await page.locator('.upload-item').first().innerText();
+  return status.replace(/\s+/g, ' ').trim();
 }
 
 async function showResults(page: Page, shoot: Shoot): Promise<void> {

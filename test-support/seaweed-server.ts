@@ -117,10 +117,19 @@ async function startOnce(weedPath: string): Promise<SeaweedServer> {
   process.once('exit', killOnExit);
 
   const endpoint = `http://127.0.0.1:${s3}`;
+  // SeaweedFS 4.48 also makes a gRPC socket per service at a fixed path in /tmp, named after
+  // the port, and leaves it there on exit (TMPDIR does not move it).
+  const grpcSockets = [
+    `seaweedfs-master-grpc-${masterGrpc}.sock`,
+    `seaweedfs-volume-grpc-${volumeGrpc}.sock`,
+    `seaweedfs-filer-grpc-${filerGrpc}.sock`,
+    `seaweedfs-s3-grpc-${s3Grpc}.sock`,
+  ].map((name) => join('/tmp', name));
   const stop = async () => {
     process.removeListener('exit', killOnExit);
     await stopProcess(child);
     await rm(dataDir, { recursive: true, force: true });
+    await Promise.all(grpcSockets.map((socket) => rm(socket, { force: true })));
   };
 
   try {

@@ -24,11 +24,11 @@ import { demoImagesDir, readDemoGoldLabels } from '../packages/label-store/dist/
 import { recordCli } from './lib/cli-recording.js';
 import { encodeGif, encodeMp4, FFMPEG, probe, writeConcatList, type MediaInfo } from './lib/ffmpeg.js';
 import { Stage, type RenderedFrame } from './lib/stage.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../test-support/chromium.js';
+import { shellQuote } from '../test-support/shell-quote.js';
 import { TMUX, TmuxTerminal } from '../test-support/tmux-terminal.js';
 import { recordWeb, WEB_VIEWPORT } from './lib/web-recording.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const CLIENT_CLI = join(REPO_ROOT, 'packages/prompt-client/dist/cli.js');
 const WEB_INDEX = join(REPO_ROOT, 'packages/http-worker/dist/web/index.html');
 
@@ -149,10 +149,6 @@ async function writeShellSetup(workDir: string, workerUrl: string): Promise<stri
   ];
   await writeFile(rcFile, `${lines.join('\n')}\n`);
   return rcFile;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 interface Encoded {

@@ -3,6 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { shellQuote } from './shell-quote.js';
+
 const run = promisify(execFile);
 
 /** Debian's tmux; `node test-support/ensure-debian-tools.mjs tmux` installs it. */
@@ -35,7 +37,7 @@ export class TmuxTerminal {
    */
   static async start(options: { columns: number; rows: number; cwd: string; rcFile: string }): Promise<TmuxTerminal> {
     const terminal = new TmuxTerminal(join(options.cwd, 'tmux.sock'));
-    const shell = `bash --noprofile --rcfile '${options.rcFile.replaceAll("'", "'\\''")}'`;
+    const shell = `bash --noprofile --rcfile ${shellQuote(options.rcFile)}`;
     await terminal.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', terminal.#target, '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, shell]);
     await terminal.#tmux(['set-option', '-t', terminal.#target, 'status', 'off']);
     return terminal;

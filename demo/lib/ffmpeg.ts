@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
+import { shellQuote } from '../../test-support/shell-quote.js';
 import type { RenderedFrame } from './stage.js';
 
 const run = promisify(execFile);
@@ -23,9 +24,9 @@ export async function writeConcatList(frames: readonly RenderedFrame[], listFile
   }
   const lines = ['ffconcat version 1.0'];
   for (const frame of frames) {
-    lines.push(`file '${frame.file.replaceAll("'", "'\\''")}'`, `duration ${frame.seconds.toFixed(3)}`);
+    lines.push(`file ${shellQuote(frame.file)}`, `duration ${frame.seconds.toFixed(3)}`);
   }
-  lines.push(`file '${frames.at(-1)!.file.replaceAll("'", "'\\''")}'`);
+  lines.push(`file ${shellQuote(frames.at(-1)!.file)}`);
   await writeFile(listFile, `${lines.join('\n')}\n`);
 }
 

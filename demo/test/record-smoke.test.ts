@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { readDemoGoldLabels } from '../../packages/label-store/dist/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FFMPEG } from '../lib/ffmpeg.js';
+import { FFMPEG, type MediaInfo } from '../lib/ffmpeg.js';
 
 // Runs `tsx demo/record.ts --short` as a child process, the same code path as `pnpm demo:record`
 // with shorter holds, into a temporary folder. It needs the build, Chromium, ffmpeg and tmux, which
@@ -19,14 +19,6 @@ import { FFMPEG } from '../lib/ffmpeg.js';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECORD_TIMEOUT_MS = 240_000;
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
-
-interface MediaInfo {
-  bytes: number;
-  seconds: number;
-  width: number;
-  height: number;
-  codec: string;
-}
 
 interface Manifest {
   generatedBy: string;

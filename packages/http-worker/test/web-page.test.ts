@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pngBytes } from '../../label-store/test/images/image-bytes.js';
 import { fetchSample, postLabels, uploadImages } from './_labeling-client.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../../test-support/chromium.js';
 import { startWorkerProcess, type WorkerProcess } from './_worker-process.js';
 
 /**
@@ -18,8 +19,6 @@ import { startWorkerProcess, type WorkerProcess } from './_worker-process.js';
  * against their known labels.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const WEB_INDEX = fileURLToPath(new URL('../dist/web/index.html', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const OUTBOX_KEY = 'hotdog-lab.outbox.v1';

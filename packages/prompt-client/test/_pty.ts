@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 
+import { shellQuote } from '../../../test-support/shell-quote.js';
 import { collect, killByPid } from './_child.js';
 import type { ChildResult } from './_child.js';
 
@@ -20,7 +21,7 @@ export class PtySession {
   #output = '';
 
   constructor(argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000) {
-    const command = argv.map(quoteForShell).join(' ');
+    const command = argv.map(shellQuote).join(' ');
     this.#child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString('utf8')));
     this.exited = collect(this.#child, timeoutMs);
@@ -50,8 +51,4 @@ export class PtySession {
   kill(): void {
     killByPid(this.#child);
   }
-}
-
-function quoteForShell(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { shellQuote } from '../../../test-support/shell-quote.js';
 import { TMUX, TmuxTerminal } from '../../../test-support/tmux-terminal.js';
 import { CLIENT_CLI } from './_child.js';
 import { startFakeWorker } from './_fake-worker.js';
@@ -31,8 +32,7 @@ beforeAll(async () => {
   worker = await startFakeWorker();
   workDir = await mkdtemp(join(tmpdir(), 'hotdog-redraw-'));
   rcFile = join(workDir, 'bashrc');
-  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
-  await writeFile(rcFile, `PS1='$ '\nhotdog() { ${quote(process.execPath)} ${quote(CLIENT_CLI)} "$@"; }\n`);
+  await writeFile(rcFile, `PS1='$ '\nhotdog() { ${shellQuote(process.execPath)} ${shellQuote(CLIENT_CLI)} "$@"; }\n`);
 });
 
 afterEach(async () => {
